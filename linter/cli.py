@@ -1,0 +1,186 @@
+"""Command line: ``exolint check|rules|explain``. The only place that decides exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from linter.model import SEVERITY_RANK
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how exolint was called: one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from linter import __version__
+
+    parser = _Parser(
+        prog="exolint",
+        description="Lint Exchange Online and Exchange hybrid mail-flow definitions kept in git.",
+    )
+    parser.add_argument("--version", action="version", version=f"exolint {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="lint definition and certificate files")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "none"),
+        default="error",
+        help="exit 1 when a finding has at least this severity (default: error)",
+    )
+    check.add_argument("--select", type=_ids, default=[], metavar="IDS", help="only these rule ids or prefixes (comma-separated)")
+    check.add_argument("--ignore", type=_ids, default=[], metavar="IDS", help="skip these rule ids or prefixes (comma-separated)")
+    check.add_argument("--root", type=Path, help="the lint root (default: the enclosing git work tree, else the current directory)")
+    check.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)")
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    explain = commands.add_parser("explain", help="show a rule's documentation, or the rules that prevent an NDR code")
+    explain.add_argument("topic", metavar="ID|NDR", help="a rule id (EX101) or an NDR code (5.7.64, ATTR36)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        return _run(build_parser(), args_list)
+    except UsageError as exc:
+        print(f"exolint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        from linter.rules import RuleError
+
+        if debug:
+            raise
+        if isinstance(exc, RuleError):
+            print(str(exc), file=sys.stderr)
+        else:
+            print(f"exolint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "rules":
+        return _rules(args)
+    if args.command == "explain":
+        return _explain(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def find_root(start: Path) -> Path:
+    """The enclosing git work tree, else the starting directory."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def _targets(root: Path, paths: list[str]) -> list[str]:
+    targets: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        absolute = Path(os.path.abspath(path))
+        if not absolute.exists() and not absolute.is_symlink():
+            raise UsageError(f"{raw}: no such file or directory")
+        if absolute != root and root not in absolute.parents:
+            raise UsageError(f"{raw}: outside the lint root {root}; run exolint from inside the repository or pass --root")
+        rel = absolute.relative_to(root).as_posix()
+        targets.append("" if rel == "." else rel)
+    return targets
+
+
+def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
+    """The longest matching prefix decides; with --select, ids it does not match are off."""
+    best_select = max((len(p) for p in select if rule_id.startswith(p)), default=-1)
+    best_ignore = max((len(p) for p in ignore if rule_id.startswith(p)), default=-1)
+    if select and best_select < 0:
+        return False
+    return best_select >= best_ignore
+
+
+def _check(args: argparse.Namespace) -> int:
+    from linter.engine import lint
+    from linter.formatters import FORMATTERS
+    from linter.rules import load_rules
+
+    root = (args.root or find_root(Path.cwd())).resolve()
+    if not root.is_dir():
+        raise UsageError(f"{args.root}: the lint root must be a directory")
+    targets = _targets(root, args.paths)
+    all_rules = load_rules()
+    known = {r.id for r in all_rules}
+    for prefix in (*args.select, *args.ignore):
+        if not any(rule_id.startswith(prefix) for rule_id in known):
+            raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
+    rules = [r for r in all_rules if r.check is None or selected(r.id, args.select, args.ignore)]
+    report = lint(root, targets, rules, args.as_of)
+    report.findings = [f for f in report.findings if selected(f.rule_id, args.select, args.ignore)]
+    color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    output = FORMATTERS[args.format](report, color=color)
+    sys.stdout.write(output)
+    if args.fail_on == "none":
+        return EXIT_CLEAN
+    threshold = SEVERITY_RANK[args.fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from linter.docs import rules_markdown, rules_table
+    from linter.rules import load_rules
+
+    rules = load_rules()
+    sys.stdout.write(rules_markdown(rules) if args.format == "markdown" else rules_table(rules))
+    return EXIT_CLEAN
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from linter.docs import explain_ndr, rule_text
+    from linter.rules import load_rules
+
+    rules = load_rules()
+    topic = args.topic.strip()
+    rule = next((r for r in rules if topic.upper() in (r.id, r.name.upper())), None)
+    if rule is not None:
+        sys.stdout.write(rule_text(rule))
+        return EXIT_CLEAN
+    text = explain_ndr(topic, rules)
+    if text is None:
+        raise UsageError(f"{topic}: neither a rule id nor an NDR code any rule prevents; see `exolint rules`")
+    sys.stdout.write(text)
+    return EXIT_CLEAN

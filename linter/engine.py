@@ -1,0 +1,259 @@
+"""Rules x objects -> findings: selects the objects in each rule's scope, runs its primitive,
+stamps rule metadata and locations, and turns every failure into a finding of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.definitions import DefinitionProblem
+from linter.definitions import label_of as label
+from linter.loader import Loader, Problem
+from linter.locate import span
+from linter.model import (
+    Certificate,
+    Finding,
+    Hit,
+    Location,
+    Object,
+    Pointer,
+    Ref,
+    Rule,
+    Span,
+    pointer_text,
+)
+from linter.scopes import Scope, ScopeFinder, build_scope, is_under
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    objects: int = 0
+    certificates: int = 0
+    scopes: int = 0
+    rules: list[Rule] = field(default_factory=list)
+
+
+def fingerprint(*parts: str) -> str:
+    """Stable identity of a finding: rule, scope, object and property, never the line."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+class _Template(string.Formatter):
+    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
+        return kwargs[key]  # a KeyError tells the caller the template does not fit this hit
+
+
+def fill(template: str, values: dict[str, Any]) -> str | None:
+    try:
+        return _Template().vformat(template, (), values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+
+
+
+
+def matches(where: dict[str, Any], obj: Object) -> bool:
+    """A rule's scope conditions; an absent property takes its documented default."""
+    for name, condition in where.items():
+        actual = obj.effective(name)
+        if not isinstance(condition, dict):
+            condition = {"equals": condition}
+        (op, expected), = condition.items()
+        if op == "present":
+            if obj.has(name) is not expected:
+                return False
+        elif op in ("equals", "not"):
+            if _same(actual, expected) is (op == "not"):
+                return False
+        elif op in ("in", "not_in"):
+            if any(_same(actual, e) for e in expected) is (op == "not_in"):
+                return False
+    return True
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, str) and isinstance(expected, str):
+        return actual.lower() == expected.lower()
+    return bool(actual == expected and type(actual) is type(expected))
+
+
+class Engine:
+    def __init__(self, rules: list[Rule], as_of: dt.date | None = None) -> None:
+        self.rules = {r.id: r for r in rules}
+        self.by_kind: dict[str, list[Rule]] = {}
+        for rule in rules:
+            if rule.kind and rule.check:
+                self.by_kind.setdefault(rule.kind, []).append(rule)
+        self.as_of = as_of or dt.date.today()
+
+    # --- findings from the pipeline -------------------------------------------------------
+
+    def from_problem(self, problem: Problem | DefinitionProblem, scope: str) -> Finding:
+        rule = self.rules[problem.rule_id]
+        obj = problem.obj if isinstance(problem, DefinitionProblem) else None
+        pointer = problem.pointer if isinstance(problem, DefinitionProblem) else ()
+        identity = obj.identity if obj else ""
+        return self._finding(
+            rule,
+            problem.path,
+            problem.span,
+            problem.message,
+            scope,
+            obj=obj,
+            pointer=pointer,
+            key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
+        )
+
+    def _finding(
+        self,
+        rule: Rule,
+        path: str,
+        where: Span,
+        message: str,
+        scope: str,
+        *,
+        obj: Object | None = None,
+        pointer: Pointer = (),
+        related: tuple[Location, ...] = (),
+        fix: str | None = None,
+        key: tuple[str, str],
+    ) -> Finding:
+        return Finding(
+            path=path,
+            line=where.line,
+            column=where.column,
+            rule_id=rule.id,
+            end_line=where.end_line,
+            end_column=where.end_column,
+            rule_name=rule.name,
+            severity=rule.severity,
+            message=message,
+            kind=obj.kind if obj else None,
+            identity=obj.identity if obj else None,
+            pointer=pointer_text(pointer) if obj else None,
+            ndr=rule.ndr,
+            related=related,
+            fix=fix,
+            fingerprint=fingerprint(rule.id, scope, obj.kind if obj else "", *key),
+            scope=scope,
+        )
+
+    # --- rules over objects ---------------------------------------------------------------
+
+    def run_scope(self, scope: Scope) -> list[Finding]:
+        scope.__dict__["as_of"] = self.as_of
+        findings: list[Finding] = []
+        for obj in scope.objects:
+            for rule in self.by_kind.get(obj.kind, ()):
+                if not matches(rule.where, obj):
+                    continue
+                from linter.checks import CHECKS
+
+                primitive = CHECKS[rule.check or ""]
+                try:
+                    hits = list(primitive.check(rule.prepared, obj, scope))
+                except Exception as exc:  # a primitive's bug must not hide the other findings
+                    findings.append(self._crash(rule, obj, scope, exc))
+                    continue
+                findings.extend(self._from_hit(rule, obj, scope, hit) for hit in hits)
+        return findings
+
+    def _crash(self, rule: Rule, obj: Object, scope: Scope, exc: Exception) -> Finding:
+        message = (
+            f"{label(obj)}: rule {rule.id} ({rule.name}) failed with {type(exc).__name__}: {exc}; "
+            "the object was not checked by it; please report this with the definition"
+        )
+        return self._finding(
+            self.rules["EX014"],
+            obj.path,
+            span(obj.document, obj.raw_pointer(())),
+            message,
+            scope.directory,
+            obj=obj,
+            key=(obj.identity, rule.id),
+        )
+
+    def _from_hit(self, rule: Rule, obj: Object, scope: Scope, hit: Hit) -> Finding:
+        current = _value_at(obj.props, hit.pointer)
+        values = {
+            "identity": obj.identity,
+            "kind": obj.kind,
+            "label": label(obj),
+            "property": str(hit.pointer[0]) if hit.pointer else "",
+            "value": current if current is not None else "",
+            **hit.values,
+        }
+        message = (fill(rule.message, values) if rule.message else None) or f"{label(obj)}: {hit.message}"
+        fix = fill(rule.fix, values) if rule.fix else None
+        return self._finding(
+            rule,
+            obj.path,
+            span(obj.document, obj.raw_pointer(hit.pointer)),
+            message,
+            scope.directory,
+            obj=obj,
+            pointer=hit.pointer,
+            related=tuple(_location(r) for r in hit.related),
+            fix=fix,
+            key=(obj.identity, pointer_text(hit.pointer)),
+        )
+
+
+def _value_at(props: dict[str, Any], pointer: Pointer) -> Any:
+    value: Any = props
+    for part in pointer:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _location(ref: Ref) -> Location:
+    target = ref.target
+    if isinstance(target, Certificate):
+        loc = target.location
+        return Location(loc.path, loc.line, loc.column, loc.end_line, loc.end_column, ref.message)
+    return Location.at(target.path, span(target.document, target.raw_pointer(ref.pointer)), ref.message)
+
+
+# --- one run ---------------------------------------------------------------------------------
+
+
+def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | None = None) -> Report:
+    """Lint every scope the targets touch; keep the findings that involve a target."""
+    loader = Loader(root)
+    finder = ScopeFinder(loader)
+    engine = Engine(rules, as_of)
+    report = Report(rules=rules)
+    seen: set[tuple[str, str, int, int, str]] = set()
+    files: set[str] = set()
+    for directory in finder.scopes_for(targets or [""]):
+        scope, problems = build_scope(finder, directory)
+        report.scopes += 1
+        report.objects += len(scope.objects)
+        report.certificates += len(scope.certificates)
+        files.update(scope.files)
+        found: Iterable[Finding] = [
+            *(engine.from_problem(p, directory) for p in problems),
+            *engine.run_scope(scope),
+        ]
+        for finding in found:
+            key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
+            if key not in seen and _involves(finding, targets):
+                seen.add(key)
+                report.findings.append(finding)
+    report.files = len(files)
+    report.findings.sort()
+    return report
+
+
+def _involves(finding: Finding, targets: list[str]) -> bool:
+    return not targets or any(is_under(p, t) for p in finding.paths for t in targets)

@@ -1,0 +1,15 @@
+"""Report renderers, chosen by name. Each is pure: a report in, text out, standard library only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from linter.engine import Report
+from linter.formatters import json_format, text
+
+FORMATTERS: dict[str, Callable[..., str]] = {
+    "text": text.render,
+    "json": json_format.render,
+}
+
+__all__ = ["FORMATTERS", "Report"]

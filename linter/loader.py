@@ -1,0 +1,245 @@
+"""Files -> parsed documents and certificates, with every problem located; nothing else.
+
+The loader reads each file at most once (results are cached), never follows a link out of the
+lint root, and never raises for anything a repository can contain.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.model import Certificate, Document, Span
+
+DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
+CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der")
+PRIVATE_KEY_SUFFIXES = (".pfx", ".p12", ".key")
+MAX_DEFINITION_BYTES = 4 * 1024 * 1024
+MAX_CERTIFICATE_BYTES = 1024 * 1024
+SKIPPED_DIRECTORIES = frozenset({"node_modules", "venv", "__pycache__"})
+
+_LOOKS_OURS = re.compile(r"""(?im)^[\s\-]*["']?kind["']?\s*:|"kind"\s*:""")
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a file, before any rule runs; the engine turns it into a finding."""
+
+    rule_id: str
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass
+class LoadedFile:
+    path: str  # repo-relative, '/' separators
+    document: Document | None = None
+    certificates: list[Certificate] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _line_span(line: int, column: int = 0) -> Span:
+    """A span from 0-based parser coordinates (the loader's only conversion, for whole lines)."""
+    return Span(line + 1, column + 1, line + 1, column + 1)
+
+
+FIRST_LINE = Span(1, 1, 1, 1)
+
+
+def decode(data: bytes) -> tuple[str | None, int]:
+    """Text of a definition file; UTF-8 (with or without BOM) or UTF-16 with a BOM, as
+    PowerShell's Out-File writes it. On failure: (None, byte offset of the first bad byte)."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16"), -1
+        return data.decode("utf-8-sig"), -1
+    except UnicodeDecodeError as exc:
+        return None, exc.start
+
+
+class Loader:
+    """Reads files under one lint root; paths it returns are relative to that root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._files: dict[str, LoadedFile] = {}
+        self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
+
+    # --- paths ---------------------------------------------------------------------------
+
+    def relative(self, path: Path) -> str:
+        rel = os.path.relpath(os.path.abspath(path), self.root)
+        return "" if rel == "." else rel.replace(os.sep, "/")
+
+    def absolute(self, rel: str) -> Path:
+        return self.root / rel if rel else self.root
+
+    def inside_root(self, path: Path) -> bool:
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, RuntimeError):
+            return False
+        return real == self.root or self.root in real.parents
+
+    # --- directories ---------------------------------------------------------------------
+
+    def listing(self, directory: str) -> tuple[list[str], list[str], list[Problem]]:
+        """(files we read, subdirectories to descend into, problems) of one directory."""
+        cached = self._listings.get(directory)
+        if cached is not None:
+            return cached
+        files: list[str] = []
+        subdirs: list[str] = []
+        problems: list[Problem] = []
+        try:
+            entries = sorted(os.scandir(self.absolute(directory)), key=lambda e: e.name)
+        except OSError:
+            entries = []
+        for entry in entries:
+            rel = f"{directory}/{entry.name}" if directory else entry.name
+            if entry.is_symlink():
+                problem = self._link_problem(entry, rel)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
+                if entry.is_dir():
+                    continue  # its target lies inside the root and is read where it stands
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if not entry.name.startswith(".") and entry.name not in SKIPPED_DIRECTORIES:
+                    subdirs.append(rel)
+            elif entry.name.lower().endswith(
+                DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES + PRIVATE_KEY_SUFFIXES
+            ):
+                files.append(rel)
+        result = (files, subdirs, problems)
+        self._listings[directory] = result
+        return result
+
+    def _link_problem(self, entry: os.DirEntry[str], rel: str) -> Problem | None:
+        """A link is read only when it resolves, without a loop, to a place inside the root."""
+        try:
+            target = Path(entry.path).resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            looped = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+            if looped:
+                return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link")
+            if entry.name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES):
+                return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link to a missing file; fix or remove the link")
+            return None
+        if not (target == self.root or self.root in target.parents):
+            return Problem(
+                "EX009",
+                rel,
+                FIRST_LINE,
+                f"{rel} is a symbolic link to a place outside the lint root; exolint reads only files inside it, so copy the file in or remove the link",
+            )
+        return None
+
+    # --- files ---------------------------------------------------------------------------
+
+    def load(self, rel: str) -> LoadedFile:
+        cached = self._files.get(rel)
+        if cached is None:
+            cached = self._load(rel)
+            self._files[rel] = cached
+        return cached
+
+    def _load(self, rel: str) -> LoadedFile:
+        loaded = LoadedFile(rel)
+        lower = rel.lower()
+        if lower.endswith(PRIVATE_KEY_SUFFIXES):
+            loaded.problems.append(
+                Problem(
+                    "EX901",
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is a private key or PFX/PKCS#12 bundle committed to the repository; "
+                    "delete it, rewrite it out of the git history, rotate the key, and commit only the public certificate",
+                )
+            )
+            return loaded
+        limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        try:
+            size = os.path.getsize(self.absolute(rel))
+            if size > limit:
+                loaded.problems.append(
+                    Problem("EX004", rel, FIRST_LINE, f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; it was not read")
+                )
+                return loaded
+            data = self.absolute(rel).read_bytes()
+        except OSError as exc:
+            loaded.problems.append(Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}"))
+            return loaded
+        if lower.endswith(CERTIFICATE_SUFFIXES):
+            self._read_certificates(loaded, data)
+        else:
+            self._read_definitions(loaded, data)
+        return loaded
+
+    def _read_certificates(self, loaded: LoadedFile, data: bytes) -> None:
+        from linter.certs import read_certificate_file
+
+        certificates, problems = read_certificate_file(loaded.path, data)
+        loaded.certificates.extend(certificates)
+        for problem in problems:
+            rule = "EX901" if problem.code == "private-key" else "EX010"
+            loaded.problems.append(Problem(rule, loaded.path, _line_span(problem.line - 1, problem.column - 1), problem.message))
+
+    def _read_definitions(self, loaded: LoadedFile, data: bytes) -> None:
+        from linter.parse import ParseError, parse_json, parse_yaml
+
+        rel = loaded.path
+        text, bad_offset = decode(data)
+        if text is None:
+            if _LOOKS_OURS.search(data.decode("utf-8", errors="replace")):
+                line = data.count(b"\n", 0, bad_offset)
+                column = bad_offset - (data.rfind(b"\n", 0, bad_offset) + 1)
+                loaded.problems.append(
+                    Problem(
+                        "EX003",
+                        rel,
+                        _line_span(line, column),
+                        f"{rel} is not UTF-8 (byte 0x{data[bad_offset]:02X} at offset {bad_offset}); save it as UTF-8",
+                    )
+                )
+            return
+        if "PRIVATE KEY-----" in text:
+            for match in _PRIVATE_KEY.finditer(text):
+                line = text.count("\n", 0, match.start())
+                loaded.problems.append(
+                    Problem(
+                        "EX901",
+                        rel,
+                        _line_span(line),
+                        f"{rel} holds a PEM private key block; remove it, rewrite it out of the git history and rotate the key",
+                    )
+                )
+        if not text.strip():
+            loaded.problems.append(Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions"))
+            return
+        if not _LOOKS_OURS.search(text):
+            return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
+        parser = parse_json if rel.lower().endswith(".json") else parse_yaml
+        try:
+            document, parse_problems = parser(rel, text)
+        except ParseError as exc:
+            p = exc.problem
+            rule = "EX004" if p.code == "limit" else "EX001"
+            loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), f"{rel} cannot be parsed: {p.message}"))
+            return
+        except RecursionError:
+            loaded.problems.append(Problem("EX004", rel, FIRST_LINE, f"{rel} is nested too deeply to read"))
+            return
+        loaded.document = document
+        for p in parse_problems:
+            rule = "EX002" if p.code == "duplicate-key" else "EX001"
+            loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), p.message))

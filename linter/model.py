@@ -1,0 +1,246 @@
+"""The data that flows through exolint: documents, objects, certificates, rules, findings.
+
+Everything here is a frozen value. Positions are 1-based (``locate.py`` is the one place that
+converts from the parser's 0-based marks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+Pointer = tuple[str | int, ...]
+"""A path into a parsed document or an object: mapping keys and list indexes."""
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+def pointer_text(pointer: Pointer) -> str:
+    """Render a pointer as an RFC 6901 JSON pointer (``/SenderIPAddresses/1``)."""
+    parts = (str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+    return "".join("/" + p for p in parts)
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A 1-based region of a file: start line and column, end line and column (exclusive)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one node of a document stands: its key (for mapping values) and its value."""
+
+    key: Span | None
+    value: Span
+
+    @property
+    def span(self) -> Span:
+        """From the key (when there is one) to the end of the value."""
+        start = self.key or self.value
+        return Span(start.line, start.column, self.value.end_line, self.value.end_column)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed definition file: its plain data and the position of every node."""
+
+    path: str  # repo-relative, '/' separators
+    data: tuple[Any, ...]  # one entry per YAML document (JSON: one)
+    positions: dict[Pointer, tuple[int, int, int, int, int, int]]
+    """(document index, *path) -> 0-based marks: key line and column (-1 when the node is not a
+    mapping value), value line and column, end line and column. ``locate.py`` reads them."""
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str = ""
+
+    @classmethod
+    def at(cls, path: str, span: Span, message: str = "") -> Location:
+        return cls(path, span.line, span.column, span.end_line, span.end_column, message)
+
+
+@dataclass(frozen=True)
+class Object:
+    """One definition (a mapping with a ``kind``) with canonical property names.
+
+    ``props`` holds the values under the names the kind's schema spells (the cmdlet parameter
+    names); ``raw_keys`` maps each canonical name back to the key as written, so a pointer in
+    canonical terms can be located in the document.
+    """
+
+    kind: str
+    props: dict[str, Any]
+    document: Document
+    base: Pointer  # pointer of the mapping inside the document: (doc index, [list index])
+    raw_keys: dict[str, str]
+    scope: str  # the scope directory, repo-relative ('' for the lint root)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    @property
+    def identity(self) -> str:
+        return identity_of(self.kind, self.props)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value as written, or ``default``."""
+        return self.props.get(name, default)
+
+    def effective(self, name: str) -> Any:
+        """The value as written, or the documented default when it is absent."""
+        if name in self.props:
+            return self.props[name]
+        return self.defaults.get(name)
+
+    def has(self, name: str) -> bool:
+        """True when the property is set to something other than null or an empty list."""
+        value = self.props.get(name)
+        return value is not None and value != [] and value != ""
+
+    def raw_pointer(self, pointer: Pointer) -> Pointer:
+        """Translate a canonical pointer into the document's own keys."""
+        if pointer and isinstance(pointer[0], str):
+            pointer = (self.raw_keys.get(pointer[0], pointer[0]), *pointer[1:])
+        return (*self.base, *pointer)
+
+    def ref(self, pointer: Pointer = (), message: str = "") -> Ref:
+        return Ref(self, pointer, message)
+
+
+UNNAMED = "(unnamed)"
+
+
+def identity_of(kind: str, props: dict[str, Any]) -> str:
+    """How Exchange names an object of this kind (the value ``-Identity`` takes)."""
+    if kind == "AcceptedDomain":
+        value = props.get("DomainName") or props.get("Name")
+    elif kind == "ExchangeCertificate":
+        value = props.get("Thumbprint") or props.get("Name")
+    elif kind == "ReceiveConnector" and props.get("Server") and props.get("Name"):
+        value = f"{props['Server']}\\{props['Name']}"
+    else:
+        value = props.get("Name")
+    return str(value) if value not in (None, "") else UNNAMED
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """One X.509 certificate found in a certificate file of the scope."""
+
+    path: str  # repo-relative file
+    index: int  # position in the file (0 for the first certificate)
+    line: int  # 1-based line of its BEGIN marker (1 for DER)
+    end_line: int
+    subject: str  # as Windows and Get-ExchangeCertificate render it: "CN=mail.contoso.com, O=Contoso, C=US"
+    issuer: str
+    subject_rfc4514: str
+    issuer_rfc4514: str
+    common_names: tuple[str, ...]  # subject CN values
+    dns_names: tuple[str, ...]  # SAN dNSName entries, as written in the certificate
+    not_before: dt.datetime  # timezone-aware UTC
+    not_after: dt.datetime
+    key_type: str  # "RSA", "EC", "Ed25519", "Ed448", "DSA"
+    key_size: int | None
+    signature_hash: str | None  # "sha256", "sha1", ... or None (Ed25519)
+    self_signed: bool  # issuer equals subject and the signature verifies with its own key
+    is_ca: bool  # basicConstraints CA=true
+    thumbprint: str  # SHA-1 of the DER, upper-case hex, as Get-ExchangeCertificate shows it
+    serial_number: str  # upper-case hex
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every DNS name the certificate answers to: SAN entries first, then CN."""
+        seen = dict.fromkeys(n.lower().rstrip(".") for n in (*self.dns_names, *self.common_names))
+        return tuple(seen)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, 1, self.end_line, 1)
+
+    @property
+    def label(self) -> str:
+        """Short human text for messages: subject plus SAN names."""
+        san = ", ".join(self.dns_names)
+        return f"{self.subject} (SAN {san})" if san else self.subject
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A place inside an object (a canonical pointer), or a certificate, that a finding names."""
+
+    target: Object | Certificate
+    pointer: Pointer = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check yields: where in the object, what is wrong, and what else is involved."""
+
+    pointer: Pointer
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)  # for the rule's message and fix templates
+    related: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    summary: str
+    description: str
+    why: str
+    remediation: str
+    ndr: tuple[str, ...]
+    references: tuple[dict[str, str], ...]
+    kind: str | None  # the object kind the rule applies to; None for file-level rules
+    where: dict[str, Any]
+    check: str | None  # the primitive's name; None for findings the pipeline itself reports
+    params: dict[str, Any]
+    message: str | None
+    fix: str | None
+    examples: dict[str, tuple[dict[str, Any], ...]]
+    path: str  # the rule file
+    prepared: Any = None  # the primitive's compiled params
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    rule_id: str
+    end_line: int
+    end_column: int
+    rule_name: str = field(compare=False)
+    severity: str = field(compare=False)
+    message: str = field(compare=False)
+    kind: str | None = field(compare=False, default=None)
+    identity: str | None = field(compare=False, default=None)
+    pointer: str | None = field(compare=False, default=None)  # JSON pointer into the object
+    ndr: tuple[str, ...] = field(compare=False, default=())
+    related: tuple[Location, ...] = field(compare=False, default=())
+    fix: str | None = field(compare=False, default=None)
+    fingerprint: str = field(compare=False, default="")
+    scope: str = field(compare=False, default="")
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every file the finding involves: its own and its related locations'."""
+        return (self.path, *(r.path for r in self.related))

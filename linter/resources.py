@@ -1,0 +1,16 @@
+"""Where the rules and schemas that ship with exolint live, in a checkout and in a wheel."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def data_dir(name: str) -> Path:
+    """``rules`` or ``schemas``: beside the package in a checkout, inside it in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / name, here / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"exolint's {name}/ folder is missing from {here.parent}; reinstall exolint")

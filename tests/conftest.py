@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite expected outputs (fixture goldens, docs/rules.md, the README rule list) from the current code",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def rules():  # type: ignore[no-untyped-def]
+    from linter.rules import load_rules
+
+    return load_rules()
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write {relative path: text or bytes} under tmp_path and return tmp_path."""
+
+    def _write(files: dict[str, str | bytes]) -> Path:
+        for rel, content in files.items():
+            target = tmp_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return tmp_path
+
+    return _write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run exolint's main() in a directory; return (exit code, stdout, stderr)."""
+    from linter.cli import main
+
+    def _run(directory: Path, *args: str) -> tuple[int, str, str]:
+        monkeypatch.chdir(directory)
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
