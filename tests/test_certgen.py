@@ -37,8 +37,9 @@ CHAIN: dict[str, dict[str, Any]] = {
 }
 
 MIXED: dict[str, dict[str, Any]] = {
-    "rsa-root": {"subject": "CN=RSA Root", "ca": True},
-    "rsa-leaf": {"subject": "CN=a.contoso.com", "issuer": "rsa-root", "hash": "sha1"},
+    "rsa-root": {"subject": "CN=RSA Root", "ca": True, "key": "rsa1024"},
+    "rsa-leaf": {"subject": "CN=a.contoso.com", "issuer": "rsa-root", "key": "rsa1024", "hash": "sha1"},
+    "rsa-sha384": {"subject": "CN=d.contoso.com", "issuer": "rsa-root", "key": "ec256", "hash": "sha384"},
     "ec-root": {"subject": "CN=EC Root", "ca": True, "key": "ec256"},
     "ec-leaf": {"subject": "CN=b.contoso.com", "issuer": "ec-root", "key": "ed25519"},
     "ed-root": {"subject": "CN=Ed Root", "ca": True, "key": "ed25519"},

@@ -1,0 +1,96 @@
+"""Invariants of the rule set and of the generated documentation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from linter.checks import CHECKS
+from linter.docs import rules_markdown, rules_table
+from linter.ndr import NDRS
+from linter.parse import parse_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "rules"
+NO_FAILING_INPUT = {"EX014": "reports exolint's own defects; tests/test_engine.py provokes it"}
+
+
+def test_rule_files_are_named_by_id_and_name(rules) -> None:  # type: ignore[no-untyped-def]
+    for rule in rules:
+        path = Path(rule.path)
+        assert path.name == f"{rule.id}-{rule.name}.yaml", rule.path
+        assert path.parent.parent.name == "rules", rule.path
+
+
+def test_every_primitive_is_used(rules) -> None:  # type: ignore[no-untyped-def]
+    assert {r.check for r in rules if r.check} == set(CHECKS)
+
+
+def test_every_rule_has_failing_and_passing_examples_and_fixtures(rules) -> None:  # type: ignore[no-untyped-def]
+    for rule in rules:
+        fail_cases = list((FIXTURES / rule.id / "fail").glob("*.yaml"))
+        pass_cases = list((FIXTURES / rule.id / "pass").glob("*.yaml"))
+        assert rule.examples["pass"], rule.id
+        assert pass_cases, f"{rule.id} has no passing fixture"
+        if rule.id in NO_FAILING_INPUT:
+            continue
+        assert rule.examples["fail"], rule.id
+        assert fail_cases, f"{rule.id} has no failing fixture"
+
+
+def test_fixture_folders_name_existing_rules(rules) -> None:  # type: ignore[no-untyped-def]
+    ids = {r.id for r in rules}
+    assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} <= ids
+
+
+def test_rule_ids_in_the_code_exist_and_builtin_rules_are_reported(rules) -> None:  # type: ignore[no-untyped-def]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "linter").rglob("*.py"))
+    used = set(re.findall(r'"(EX\d{3})"', code))
+    ids = {r.id for r in rules}
+    assert used <= ids
+    assert {r.id for r in rules if r.check is None} <= used
+
+
+def test_every_ndr_a_rule_names_is_explained(rules) -> None:  # type: ignore[no-untyped-def]
+    assert {code for r in rules for code in r.ndr} <= set(NDRS)
+
+
+def test_docs_are_current(rules, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    docs = REPO / "docs" / "rules.md"
+    generated = rules_markdown(rules)
+    if update_golden:
+        docs.parent.mkdir(exist_ok=True)
+        docs.write_text(generated, encoding="utf-8")
+    assert docs.read_text(encoding="utf-8") == generated, "docs/rules.md is stale: run pytest --update-golden"
+
+
+def test_readme_rule_list_is_current(rules, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    table = "```text\n" + rules_table(rules) + "```\n"
+    current = re.sub(
+        r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)", lambda m: m.group(1) + table + m.group(2), text, flags=re.S
+    )
+    if update_golden:
+        readme.write_text(current, encoding="utf-8")
+    assert text == current, "the README's rule list is stale: run pytest --update-golden"
+
+
+def test_every_hook_is_in_the_readme() -> None:
+    document, _ = parse_yaml(".pre-commit-hooks.yaml", (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    hooks = [hook["id"] for hook in document.data[0]]
+    assert hooks == ["exolint", "exolint-all"]
+    for hook in hooks:
+        assert f"id: {hook} " in readme
+
+
+def test_readme_quick_start_is_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    assert block.splitlines() == [
+        "pip install . && exolint check examples/contoso-renewed-certificate",
+        'pip install -e ".[test]" && python -m pytest',
+    ]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == block.splitlines()[1], "CI must run the README's test command"
