@@ -237,7 +237,7 @@ def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | Non
     files: set[str] = set()
     for directory in finder.scopes_for(targets or [""]):
         scope, problems = build_scope(finder, directory)
-        report.scopes += 1
+        report.scopes += bool(scope.files)
         report.objects += len(scope.objects)
         report.certificates += len(scope.certificates)
         files.update(scope.files)

@@ -1,0 +1,87 @@
+"""The engine's own guarantees: a crashing primitive becomes a finding, scope conditions use
+documented defaults, scopes never mix tenants, targets select what is reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linter.checks import CHECKS
+from linter.engine import lint
+
+INBOUND = "kind: InboundConnector\nName: {name}\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
+
+
+def test_a_crashing_primitive_becomes_a_finding_and_the_rest_still_runs(write, rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    root = write({"a.yaml": INBOUND.format(name="A"), "b.yaml": "kind: InboundConnector\nName: B\nSenderIPAddresses: ['::1']\n"})
+
+    def explode(prepared: object, obj: object, scope: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(CHECKS["require-any"], "check", explode)
+    found = {(f.rule_id, f.path, f.line) for f in lint(root, [], rules).findings}
+    assert ("EX014", "a.yaml", 1) in found  # EX101 (require-any) crashed on A
+    assert ("EX102", "b.yaml", 3) in found  # other rules still ran
+
+
+def test_scopes_never_mix_tenants(write, rules) -> None:  # type: ignore[no-untyped-def]
+    tenant = "kind: Tenant\nName: {t}.onmicrosoft.com\n---\nkind: AcceptedDomain\nDomainName: {t}.com\n"
+    connector = INBOUND.format(name="Inbound from on-premises") + "TlsSenderCertificateName: '*.{t}.com'\n"
+    root = write(
+        {
+            "contoso/tenant.yaml": tenant.format(t="contoso"),
+            "fabrikam/tenant.yaml": tenant.format(t="fabrikam"),
+            # fabrikam's connector names contoso's domain: accepted in contoso's scope only
+            "fabrikam/exo/inbound.yaml": connector.format(t="contoso"),
+            "contoso/exo/inbound.yaml": connector.format(t="contoso"),
+        }
+    )
+    report = lint(root, [], rules)
+    assert [(f.rule_id, f.path) for f in report.findings] == [("EX103", "fabrikam/exo/inbound.yaml")]
+    assert report.scopes == 2
+
+
+def test_a_file_target_loads_only_its_scope(write, rules) -> None:  # type: ignore[no-untyped-def]
+    root = write(
+        {
+            "contoso/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n",
+            "contoso/inbound.yaml": INBOUND.format(name="C"),
+            "fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
+            "fabrikam/inbound.yaml": INBOUND.format(name="F"),
+        }
+    )
+    report = lint(root, ["contoso/inbound.yaml"], rules)
+    assert [(f.rule_id, f.path) for f in report.findings] == [("EX101", "contoso/inbound.yaml")]
+    assert report.scopes == 1
+
+
+def test_files_without_a_tenant_above_them_form_the_root_scope(write, rules) -> None:  # type: ignore[no-untyped-def]
+    root = write(
+        {
+            "domains.yaml": "kind: AcceptedDomain\nDomainName: contoso.com\n",
+            "deep/er/inbound.yaml": INBOUND.format(name="I") + "TlsSenderCertificateName: '*.contoso.com'\n",
+        }
+    )
+    report = lint(root, ["deep/er/inbound.yaml"], rules)
+    assert report.findings == []  # the accepted domain two levels up was in scope
+    assert report.scopes == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("", []),  # Enabled defaults to true: the rule applies
+        ("ConnectorType: partner\n", []),
+    ],
+)
+def test_scope_conditions_match_without_case(write, rules, extra: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    text = "kind: InboundConnector\nName: X\nSenderDomains: ['*']\n" + extra
+    root = write({"x.yaml": text})
+    assert [f.rule_id for f in lint(root, [], rules).findings if f.rule_id == "EX101"] == expected
+
+
+def test_onpremises_in_lower_case_is_in_scope(write, rules) -> None:  # type: ignore[no-untyped-def]
+    root = write({"x.yaml": "kind: InboundConnector\nName: X\nconnectortype: onpremises\nSenderDomains: ['*']\n"})
+    assert "EX101" in {f.rule_id for f in lint(root, [], rules).findings}
