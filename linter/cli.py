@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser("check", help="lint definition and certificate files")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)"
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(
         "--fail-on",
@@ -55,16 +57,36 @@ def build_parser() -> argparse.ArgumentParser:
         default="error",
         help="exit 1 when a finding has at least this severity (default: error)",
     )
-    check.add_argument("--select", type=_ids, default=[], metavar="IDS", help="only these rule ids or prefixes (comma-separated)")
-    check.add_argument("--ignore", type=_ids, default=[], metavar="IDS", help="skip these rule ids or prefixes (comma-separated)")
-    check.add_argument("--root", type=Path, help="the lint root (default: the enclosing git work tree, else the current directory)")
-    check.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)")
+    check.add_argument(
+        "--select",
+        type=_ids,
+        default=[],
+        metavar="IDS",
+        help="only these rule ids or prefixes (comma-separated)",
+    )
+    check.add_argument(
+        "--ignore",
+        type=_ids,
+        default=[],
+        metavar="IDS",
+        help="skip these rule ids or prefixes (comma-separated)",
+    )
+    check.add_argument(
+        "--root",
+        type=Path,
+        help="the lint root (default: the enclosing git work tree, else the current directory)",
+    )
+    check.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
+    )
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
 
-    explain = commands.add_parser("explain", help="show a rule's documentation, or the rules that prevent an NDR code")
+    explain = commands.add_parser(
+        "explain", help="show a rule's documentation, or the rules that prevent an NDR code"
+    )
     explain.add_argument("topic", metavar="ID|NDR", help="a rule id (EX101) or an NDR code (5.7.64, ATTR36)")
     return parser
 
@@ -85,7 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, RuleError):
             print(str(exc), file=sys.stderr)
         else:
-            print(f"exolint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+            print(
+                f"exolint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                file=sys.stderr,
+            )
         return EXIT_USAGE
 
 
@@ -118,7 +143,9 @@ def _targets(root: Path, paths: list[str]) -> list[str]:
         if not absolute.exists() and not absolute.is_symlink():
             raise UsageError(f"{raw}: no such file or directory")
         if absolute != root and root not in absolute.parents:
-            raise UsageError(f"{raw}: outside the lint root {root}; run exolint from inside the repository or pass --root")
+            raise UsageError(
+                f"{raw}: outside the lint root {root}; run exolint from inside the repository or pass --root"
+            )
         rel = absolute.relative_to(root).as_posix()
         targets.append("" if rel == "." else rel)
     return targets

@@ -96,7 +96,7 @@ def candidates(document: Document) -> list[tuple[Pointer, dict[str, Any]]]:
     """Every mapping with a ``kind`` key: at the top of a document, or as an item of a top-level list."""
     found: list[tuple[Pointer, dict[str, Any]]] = []
     for index, data in enumerate(document.data):
-        items = [((index,), data)] if isinstance(data, dict) else []
+        items: list[tuple[Pointer, Any]] = [((index,), data)] if isinstance(data, dict) else []
         if isinstance(data, list):
             items = [((index, i), item) for i, item in enumerate(data) if isinstance(item, dict)]
         for base, mapping in items:
@@ -181,7 +181,11 @@ def _build(
             )
     for key in unknown:
         near = difflib.get_close_matches(str(key).lower(), list(ks.names), n=1, cutoff=0.7)
-        hint = f"did you mean {ks.names[near[0]]}?" if near else f"see `exolint explain EX006` for where the {kind} properties are listed"
+        hint = (
+            f"did you mean {ks.names[near[0]]}?"
+            if near
+            else f"see `exolint explain EX006` for where the {kind} properties are listed"
+        )
         problems.append(
             DefinitionProblem(
                 "EX006",
@@ -249,7 +253,8 @@ def _describe(error: Any) -> str:
         return f"is {value!r}, not one of {', '.join(str(v) for v in error.validator_value)}"
     if validator == "type":
         wanted = error.validator_value
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted]))
+        wanted_list = wanted if isinstance(wanted, list) else [wanted]
+        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted_list)
         return f"is {value!r}, but must be {words}"
     if validator == "pattern":
         return f"is {value!r}, which does not match the documented form {error.validator_value}"

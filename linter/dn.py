@@ -126,7 +126,7 @@ def parse_tls_certificate_name(text: str) -> tuple[str, str]:
     Tags inside a quoted or backslash-escaped value are part of the value, not tags, so an
     issuer with ``"<S>"`` in a value is not cut in two.
     """
-    stripped = text.strip()
+    stripped = _strip(text)
     if not stripped:
         raise DNError("is empty")
     tags = _tag_positions(stripped)
@@ -141,13 +141,22 @@ def parse_tls_certificate_name(text: str) -> tuple[str, str]:
         raise DNError("has <S> before <I>; write <I>issuer<S>subject")
     if stripped[:first].strip():
         raise DNError("has text before <I>")
-    issuer = stripped[first + len("<I>") : second].strip()
-    subject = stripped[second + len("<S>") :].strip()
+    issuer = _strip(stripped[first + len("<I>") : second])
+    subject = _strip(stripped[second + len("<S>") :])
     if not issuer:
         raise DNError("has an empty issuer")
     if not subject:
         raise DNError("has an empty subject")
     return issuer, subject
+
+
+def _strip(text: str) -> str:
+    """Surrounding white space, except a space escaped by the backslash before it (``CN=\\ ``)."""
+    stripped = text.strip()
+    backslashes = len(stripped) - len(stripped.rstrip("\\"))
+    if backslashes % 2 and text.rstrip() != text:
+        stripped += " "
+    return stripped
 
 
 def format_tls_certificate_name(issuer: str, subject: str) -> str:

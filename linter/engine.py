@@ -57,24 +57,21 @@ def fill(template: str, values: dict[str, Any]) -> str | None:
         return None
 
 
-
-
 def matches(where: dict[str, Any], obj: Object) -> bool:
     """A rule's scope conditions; an absent property takes its documented default."""
     for name, condition in where.items():
         actual = obj.effective(name)
         if not isinstance(condition, dict):
             condition = {"equals": condition}
-        (op, expected), = condition.items()
+        ((op, expected),) = condition.items()
         if op == "present":
-            if obj.has(name) is not expected:
-                return False
+            holds = obj.has(name) is expected
         elif op in ("equals", "not"):
-            if _same(actual, expected) is (op == "not"):
-                return False
-        elif op in ("in", "not_in"):
-            if any(_same(actual, e) for e in expected) is (op == "not_in"):
-                return False
+            holds = _same(actual, expected) is (op == "equals")
+        else:
+            holds = any(_same(actual, e) for e in expected) is (op == "in")
+        if not holds:
+            return False
     return True
 
 

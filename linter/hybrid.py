@@ -17,8 +17,12 @@ from linter.scopes import Scope
 T = TypeVar("T")
 
 # Health Checker's patterns for connectors that send to Exchange Online (exchange-facts 4.1, S42).
-EOP_ENDPOINT = re.compile(r"^[^.]+\.mail\.protection\.(outlook\.com|partner\.outlook\.cn|office365\.us)$", re.I)
-COEXISTENCE_DOMAIN = re.compile(r"^[^.]+\.mail\.(onmicrosoft\.com|partner\.onmschina\.cn|onmicrosoft\.us)$", re.I)
+EOP_ENDPOINT = re.compile(
+    r"^[^.]+\.mail\.protection\.(outlook\.com|partner\.outlook\.cn|office365\.us)$", re.I
+)
+COEXISTENCE_DOMAIN = re.compile(
+    r"^[^.]+\.mail\.(onmicrosoft\.com|partner\.onmschina\.cn|onmicrosoft\.us)$", re.I
+)
 
 
 def memo(scope: Scope, key: str, compute: Callable[[], T]) -> T:

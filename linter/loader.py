@@ -22,7 +22,6 @@ MAX_CERTIFICATE_BYTES = 1024 * 1024
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "venv", "__pycache__"})
 
 _LOOKS_OURS = re.compile(r"""(?im)^[\s\-]*["']?kind["']?\s*:|"kind"\s*:""")
-_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
 
 
 @dataclass(frozen=True)
@@ -133,14 +132,20 @@ class Loader:
             if looped:
                 return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link")
             if entry.name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES):
-                return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link to a missing file; fix or remove the link")
+                return Problem(
+                    "EX009",
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is a symbolic link to a missing file; fix or remove the link",
+                )
             return None
         if not (target == self.root or self.root in target.parents):
             return Problem(
                 "EX009",
                 rel,
                 FIRST_LINE,
-                f"{rel} is a symbolic link to a place outside the lint root; exolint reads only files inside it, so copy the file in or remove the link",
+                f"{rel} is a symbolic link to a place outside the lint root; exolint reads only "
+                "files inside it, so copy the file in or remove the link",
             )
         return None
 
@@ -163,7 +168,8 @@ class Loader:
                     rel,
                     FIRST_LINE,
                     f"{rel} is a private key or PFX/PKCS#12 bundle committed to the repository; "
-                    "delete it, rewrite it out of the git history, rotate the key, and commit only the public certificate",
+                    "delete it, rewrite it out of the git history, rotate the key, "
+                    "and commit only the public certificate",
                 )
             )
             return loaded
@@ -172,12 +178,20 @@ class Loader:
             size = os.path.getsize(self.absolute(rel))
             if size > limit:
                 loaded.problems.append(
-                    Problem("EX004", rel, FIRST_LINE, f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; it was not read")
+                    Problem(
+                        "EX004",
+                        rel,
+                        FIRST_LINE,
+                        f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; "
+                        "it was not read",
+                    )
                 )
                 return loaded
             data = self.absolute(rel).read_bytes()
         except OSError as exc:
-            loaded.problems.append(Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}"))
+            loaded.problems.append(
+                Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
+            )
             return loaded
         if lower.endswith(CERTIFICATE_SUFFIXES):
             self._read_certificates(loaded, data)
@@ -192,7 +206,9 @@ class Loader:
         loaded.certificates.extend(certificates)
         for problem in problems:
             rule = "EX901" if problem.code == "private-key" else "EX010"
-            loaded.problems.append(Problem(rule, loaded.path, _line_span(problem.line - 1, problem.column - 1), problem.message))
+            loaded.problems.append(
+                Problem(rule, loaded.path, _line_span(problem.line - 1, problem.column - 1), problem.message)
+            )
 
     def _read_definitions(self, loaded: LoadedFile, data: bytes) -> None:
         from linter.parse import ParseError, parse_json, parse_yaml
@@ -208,23 +224,28 @@ class Loader:
                         "EX003",
                         rel,
                         _line_span(line, column),
-                        f"{rel} is not UTF-8 (byte 0x{data[bad_offset]:02X} at offset {bad_offset}); save it as UTF-8",
+                        f"{rel} is not UTF-8 (byte 0x{data[bad_offset]:02X} at offset {bad_offset}); "
+                        "save it as UTF-8",
                     )
                 )
             return
-        if "PRIVATE KEY-----" in text:
-            for match in _PRIVATE_KEY.finditer(text):
-                line = text.count("\n", 0, match.start())
+        if "PRIVATE KEY" in text:
+            from linter.certs import private_key_blocks
+
+            for line in private_key_blocks(text):
                 loaded.problems.append(
                     Problem(
                         "EX901",
                         rel,
-                        _line_span(line),
-                        f"{rel} holds a PEM private key block; remove it, rewrite it out of the git history and rotate the key",
+                        Span(line, 1, line, 1),
+                        f"{rel} holds a PEM private key block; remove it, rewrite it out of the git "
+                        "history and rotate the key",
                     )
                 )
         if not text.strip():
-            loaded.problems.append(Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions"))
+            loaded.problems.append(
+                Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
+            )
             return
         if not _LOOKS_OURS.search(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
@@ -234,7 +255,9 @@ class Loader:
         except ParseError as exc:
             p = exc.problem
             rule = "EX004" if p.code == "limit" else "EX001"
-            loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), f"{rel} cannot be parsed: {p.message}"))
+            loaded.problems.append(
+                Problem(rule, rel, _line_span(p.line, p.column), f"{rel} cannot be parsed: {p.message}")
+            )
             return
         except RecursionError:
             loaded.problems.append(Problem("EX004", rel, FIRST_LINE, f"{rel} is nested too deeply to read"))

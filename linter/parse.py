@@ -69,7 +69,9 @@ class _Builder:
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "false": False, "$true": True, "$false": False}
 _INT = re.compile(r"[-+]?[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_FLOAT = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
 
 
 def _plain_scalar(text: str) -> Any:
@@ -130,9 +132,7 @@ def _end(node: Any, lines: list[str]) -> tuple[int, int]:
     return line, column
 
 
-def _build_node(
-    node: Any, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any
-) -> Any:
+def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any) -> Any:
     start = node.start_mark
     b.count(start.line, start.column, depth)
     end_line, end_column = _end(node, lines)
@@ -143,8 +143,7 @@ def _build_node(
         return _plain_scalar(node.value) if not node.style else node.value
     if node_id == "sequence":
         return [
-            _build_node(item, (*pointer, i), b, lines, depth + 1, None)
-            for i, item in enumerate(node.value)
+            _build_node(item, (*pointer, i), b, lines, depth + 1, None) for i, item in enumerate(node.value)
         ]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -166,8 +165,7 @@ def _build_node(
                     "duplicate-key",
                     key_node.start_mark.line,
                     key_node.start_mark.column,
-                    f"key {name!r} appears again (first on line {first[0] + 1}); "
-                    "keep one of them",
+                    f"key {name!r} appears again (first on line {first[0] + 1}); keep one of them",
                 )
             )
             continue
@@ -203,7 +201,7 @@ class _Json:
         return match.end() if match else offset
 
     def value(self, offset: int, pointer: Pointer, depth: int, key_at: int) -> tuple[Any, int]:
-        from json.decoder import JSONDecodeError, scanstring
+        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 
         text = self.text
         offset = self.skip(offset)
@@ -238,7 +236,7 @@ class _Json:
         return result, end
 
     def mapping(self, offset: int, pointer: Pointer, depth: int) -> tuple[dict[str, Any], int]:
-        from json.decoder import JSONDecodeError, scanstring
+        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 
         result: dict[str, Any] = {}
         offset = self.skip(offset)

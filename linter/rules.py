@@ -62,7 +62,10 @@ def load_rule(path: Path, label: str | None = None) -> Rule:
     if name != "builtin":
         primitive = CHECKS.get(name)
         if primitive is None:
-            raise RuleError(shown, f"check {name!r} is not a primitive exolint has; use one of {', '.join(sorted(CHECKS))}")
+            raise RuleError(
+                shown,
+                f"check {name!r} is not a primitive exolint has; use one of {', '.join(sorted(CHECKS))}",
+            )
         if "scope" not in data:
             raise RuleError(shown, f"check {name!r} needs a scope (the kind of object it checks)")
         from jsonschema import Draft202012Validator

@@ -135,7 +135,9 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     return scope, problems
 
 
-def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Problem | DefinitionProblem]) -> None:
+def _add_referenced_certificates(
+    loader: Loader, scope: Scope, problems: list[Problem | DefinitionProblem]
+) -> None:
     """Certificates named by ``File:`` that lie outside the scope directory (a shared folder)."""
     for obj in scope.objects:
         ref = obj.get("File")
@@ -143,7 +145,12 @@ def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Pr
             continue
         target = posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
         where = span(obj.document, obj.raw_pointer(("File",)))
-        if ref.startswith(("/", "\\")) or target.startswith("../") or target == ".." or not loader.inside_root(loader.absolute(target)):
+        if (
+            ref.startswith(("/", "\\"))
+            or target.startswith("../")
+            or target == ".."
+            or not loader.inside_root(loader.absolute(target))
+        ):
             problems.append(
                 DefinitionProblem(
                     "EX009",

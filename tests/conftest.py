@@ -11,7 +11,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
         action="store_true",
-        help="rewrite expected outputs (fixture goldens, docs/rules.md, the README rule list) from the current code",
+        help="rewrite expected outputs (fixture goldens, docs/rules.md, the README rule list)",
     )
 
 

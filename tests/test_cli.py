@@ -66,7 +66,9 @@ def test_text_output_line_format(cli, examples: Path) -> None:  # type: ignore[n
     code, out, _ = cli(examples, "check", "contoso-renewed-certificate")
     lines = out.splitlines()
     assert code == 1
-    assert lines[0].startswith(f"contoso-renewed-certificate/{INBOUND_LINE}: EX601 [error] Inbound connector ")
+    assert lines[0].startswith(
+        f"contoso-renewed-certificate/{INBOUND_LINE}: EX601 [error] Inbound connector "
+    )
     assert lines[-1].startswith("1 finding (1 error) in 8 files")
     assert "\033[" not in out  # no colour when not on a terminal
 
@@ -183,7 +185,9 @@ def test_rules_lists_every_rule(cli, tmp_path: Path, rules) -> None:  # type: ig
         ("4.7.5", {"EX401"}, {"EX601"}),
     ],
 )
-def test_explain_an_ndr(cli, tmp_path: Path, topic: str, must_list: set[str], must_not_list: set[str]) -> None:  # type: ignore[no-untyped-def]
+def test_explain_an_ndr(
+    cli, tmp_path: Path, topic: str, must_list: set[str], must_not_list: set[str]
+) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli(tmp_path, "explain", topic)
     assert code == 0
     listed = {line.split()[0] for line in out.splitlines() if line.startswith("  EX")}
@@ -194,7 +198,14 @@ def test_explain_an_ndr(cli, tmp_path: Path, topic: str, must_list: set[str], mu
 def test_explain_a_rule_prints_its_doc(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli(tmp_path, "explain", "ex601")
     assert code == 0
-    for heading in ("# EX601 sender-certificate-covered", "### What it checks", "### Why it matters", "### How to fix it", "### Examples", "### Sources"):
+    for heading in (
+        "# EX601 sender-certificate-covered",
+        "### What it checks",
+        "### Why it matters",
+        "### How to fix it",
+        "### Examples",
+        "### Sources",
+    ):
         assert heading in out
 
 
@@ -206,7 +217,7 @@ def test_internal_error_is_one_line_without_debug(cli, write, monkeypatch: pytes
 
     monkeypatch.setattr(linter.engine, "lint", broken)
     root = write({"x.yaml": "kind: Tenant\nName: a\n"})
-    code, out, err = cli(root, "check")
+    code, _, err = cli(root, "check")
     assert code == 2 and "Traceback" not in err and "internal error: RuntimeError: boom" in err
     with pytest.raises(RuntimeError):
         cli(root, "--debug", "check")

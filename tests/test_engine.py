@@ -3,9 +3,6 @@ documented defaults, scopes never mix tenants, targets select what is reported."
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from linter.checks import CHECKS
@@ -14,8 +11,15 @@ from linter.engine import lint
 INBOUND = "kind: InboundConnector\nName: {name}\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
 
 
-def test_a_crashing_primitive_becomes_a_finding_and_the_rest_still_runs(write, rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    root = write({"a.yaml": INBOUND.format(name="A"), "b.yaml": "kind: InboundConnector\nName: B\nSenderIPAddresses: ['::1']\n"})
+def test_a_crashing_primitive_becomes_a_finding_and_the_rest_still_runs(
+    write, rules, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    root = write(
+        {
+            "a.yaml": INBOUND.format(name="A"),
+            "b.yaml": "kind: InboundConnector\nName: B\nSenderIPAddresses: ['::1']\n",
+        }
+    )
 
     def explode(prepared: object, obj: object, scope: object) -> None:
         raise ZeroDivisionError("division by zero")
@@ -83,5 +87,7 @@ def test_scope_conditions_match_without_case(write, rules, extra: str, expected:
 
 
 def test_onpremises_in_lower_case_is_in_scope(write, rules) -> None:  # type: ignore[no-untyped-def]
-    root = write({"x.yaml": "kind: InboundConnector\nName: X\nconnectortype: onpremises\nSenderDomains: ['*']\n"})
+    root = write(
+        {"x.yaml": "kind: InboundConnector\nName: X\nconnectortype: onpremises\nSenderDomains: ['*']\n"}
+    )
     assert "EX101" in {f.rule_id for f in lint(root, [], rules).findings}

@@ -69,7 +69,10 @@ def test_readme_rule_list_is_current(rules, update_golden: bool) -> None:  # typ
     text = readme.read_text(encoding="utf-8")
     table = "```text\n" + rules_table(rules) + "```\n"
     current = re.sub(
-        r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)", lambda m: m.group(1) + table + m.group(2), text, flags=re.S
+        r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)",
+        lambda m: m.group(1) + table + m.group(2),
+        text,
+        flags=re.S,
     )
     if update_golden:
         readme.write_text(current, encoding="utf-8")
@@ -77,7 +80,9 @@ def test_readme_rule_list_is_current(rules, update_golden: bool) -> None:  # typ
 
 
 def test_every_hook_is_in_the_readme() -> None:
-    document, _ = parse_yaml(".pre-commit-hooks.yaml", (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    document, _ = parse_yaml(
+        ".pre-commit-hooks.yaml", (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    )
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     hooks = [hook["id"] for hook in document.data[0]]
     assert hooks == ["exolint", "exolint-all"]
