@@ -86,6 +86,13 @@ def kind_schema(kind: str) -> KindSchema:
 
 
 @cache
+def _quick_check(kind: str) -> Any:
+    from linter.fastschema import compile_schema
+
+    return compile_schema(kind_schema(kind).schema)
+
+
+@cache
 def _validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator
 
@@ -273,6 +280,9 @@ def _describe(error: Any) -> str:
 def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
     problems: list[DefinitionProblem] = []
     instance = {"kind": obj.kind, **obj.props}
+    quick = _quick_check(obj.kind)
+    if quick is not None and quick(instance):
+        return problems
     for error in _validator(obj.kind).iter_errors(instance):
         if error.validator == "additionalProperties":
             continue  # reported above with a suggestion

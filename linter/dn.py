@@ -11,6 +11,7 @@ because a renewal under a new issuing CA silently breaks the connector.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -93,6 +94,7 @@ _WINDOWS_QUOTE_TRIGGERS = frozenset(',+="<>;\n')
 _TLS_TAGS = ("<I>", "<S>")
 
 
+@lru_cache(maxsize=8192)
 def parse_dn(text: str) -> DN:
     """Read a DN in Windows or RFC 4514 form into comparable RDNs, most specific first.
 

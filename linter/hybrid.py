@@ -126,6 +126,10 @@ class Resolution:
 
 
 def resolve_certificate_name(scope: Scope, value: str) -> Resolution:
+    return memo(scope, f"resolve:{value}", lambda: _resolve(scope, value))
+
+
+def _resolve(scope: Scope, value: str) -> Resolution:
     from linter.dn import DNError, dn_equal, parse_tls_certificate_name
 
     try:
