@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives import hashes
 
-from linter.certgen import build  # noqa: E402
+from linter.certgen import build
 
 FILES = {
     "tenant.yaml": "kind: Tenant\nName: {t}.onmicrosoft.com\n",
@@ -43,8 +43,9 @@ FILES = {
     "onprem/send.yaml": (
         "kind: SendConnector\nName: Outbound to Office 365 - {guid}\n"
         "AddressSpaces: ['smtp:{t}.mail.onmicrosoft.com;1']\nFqdn: mail.{t}.com\nRequireTLS: true\n"
-        "TlsAuthLevel: DomainValidation\nTlsDomain: mail.protection.outlook.com\nCloudServicesMailEnabled: true\n"
-        "TlsCertificateName: '<I>CN=Bench CA, O=Bench<S>CN={leaf}.{t}.com'\nSourceTransportServers: [EX01, EX02]\n"
+        "TlsAuthLevel: DomainValidation\nTlsDomain: mail.protection.outlook.com\n"
+        "CloudServicesMailEnabled: true\nTlsCertificateName: '<I>CN=Bench CA, O=Bench<S>CN={leaf}.{t}.com'\n"
+        "SourceTransportServers: [EX01, EX02]\n"
     ),
     "onprem/receive.yaml": (
         "kind: ReceiveConnector\nServer: EX01\nName: Default Frontend EX01\n"
@@ -57,7 +58,8 @@ FILES = {
         "- kind: TransportServer\n  Name: EX02\n  ExternalIPAddresses: [198.51.100.{n}]\n"
     ),
     "onprem/certificate.yaml": (
-        "kind: ExchangeCertificate\nThumbprint: {thumbprint}\nServices: [IIS, SMTP]\nFile: ../certs/leaf.cer\n"
+        "kind: ExchangeCertificate\nThumbprint: {thumbprint}\nServices: [IIS, SMTP]\n"
+        "File: ../certs/leaf.cer\n"
     ),
 }
 
