@@ -145,7 +145,6 @@ class Engine:
     # --- rules over objects ---------------------------------------------------------------
 
     def run_scope(self, scope: Scope) -> list[Finding]:
-        scope.__dict__["as_of"] = self.as_of
         findings: list[Finding] = []
         for obj in scope.objects:
             for rule in self.by_kind.get(obj.kind, ()):

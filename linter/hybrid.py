@@ -26,10 +26,9 @@ COEXISTENCE_DOMAIN = re.compile(
 
 
 def memo(scope: Scope, key: str, compute: Callable[[], T]) -> T:
-    cache = scope.__dict__.setdefault("_memo", {})
-    if key not in cache:
-        cache[key] = compute()
-    result: T = cache[key]
+    if key not in scope.memo:
+        scope.memo[key] = compute()
+    result: T = scope.memo[key]
     return result
 
 

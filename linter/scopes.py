@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import Any
 
 from linter.definitions import DefinitionProblem, build_objects, candidates, kind_value
 from linter.loader import DEFINITION_SUFFIXES, Loader, Problem
@@ -31,6 +32,7 @@ class Scope:
     certificates: list[Certificate] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     by_kind: dict[str, list[Object]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid, computed once
 
     def of(self, kind: str) -> list[Object]:
         return self.by_kind.get(kind, [])
