@@ -8,9 +8,12 @@ from pathlib import Path
 
 @cache
 def data_dir(name: str) -> Path:
-    """``rules`` or ``schemas``: beside the package in a checkout, inside it in a wheel."""
+    """``rules`` or ``schemas``: inside the package in a wheel, beside it in a checkout.
+
+    Inside first: installed, "beside" is site-packages, where another distribution's folder of
+    the same name could stand."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / name, here / name):
+    for candidate in (here / name, here.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"exolint's {name}/ folder is missing from {here.parent}; reinstall exolint")

@@ -1,0 +1,311 @@
+"""The real pre-commit framework running exolint's hooks, as a user's repository would.
+
+Each test builds a throw-away git repository that holds one of the Contoso examples and runs
+pre-commit in it, with the hooks that ``.pre-commit-hooks.yaml`` declares.
+
+Two ways of pointing pre-commit at this repository:
+
+- ``pre-commit try-repo PATH``: what a hook author types. It builds the hook environment in a
+  *temporary store of its own* on every call (``Store(tempdir)`` in ``commands/try_repo.py``;
+  ``PRE_COMMIT_HOME`` is not used for it), about ten seconds a call here. For a dirty working
+  tree it clones HEAD and commits the staged files and the modified *tracked* files on top (a
+  shadow commit); untracked files are left out. ``test_try_repo_*`` checks both cases once.
+- ``pre-commit run --config`` with a configuration naming a snapshot of this working tree
+  (tracked and untracked-but-not-ignored files, committed into a repository of its own) at its
+  commit: the same ``run`` code path that try-repo ends in, but with the store in a
+  ``PRE_COMMIT_HOME`` shared by the module, so the environment is built once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+HEALTHY = REPO / "examples" / "contoso-healthy"
+RENEWED = REPO / "examples" / "contoso-renewed-certificate"
+
+INBOUND = "exo/inbound-connector.yaml"
+SEND = "onprem/send-connector.yaml"
+RENEWED_CERT = "certs/smtp.contoso.com.cer"
+
+FINDING = re.compile(
+    r"^(?P<path>\S[^:\n]*):(?P<line>\d+):(?P<col>\d+): (?P<id>EX\d{3}) \[(?P<severity>\w+)\]", re.M
+)
+# The environment variables that would point git somewhere else (set when tests run from a git hook).
+GIT_REDIRECTS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+)
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in GIT_REDIRECTS}
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = _clean_env()
+    for name in ("PRE_COMMIT", "PRE_COMMIT_CONFIG", "VIRTUAL_ENV", "PYTHONPATH", "SKIP"):
+        env.pop(name, None)
+    env.update(
+        PRE_COMMIT_HOME=str(home),
+        PRE_COMMIT_COLOR="never",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_INPUT="1",
+    )
+    return env
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args],
+        cwd=cwd,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, f"git {' '.join(args)} failed in {cwd}:\n{proc.stdout}{proc.stderr}"
+    return proc.stdout
+
+
+def init_repo(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "--template=")  # no template hooks: nothing but pre-commit runs
+    git(path, "config", "user.name", "exolint tests")
+    git(path, "config", "user.email", "tests@exolint.invalid")
+
+
+def commit(path: Path, message: str) -> None:
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "--no-verify", "-m", message)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy every file of ``source`` to ``target``, replacing what is there (but not .git)."""
+    for item in target.iterdir() if target.exists() else ():
+        if item.name == ".git":
+            continue
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
+    shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+def working_tree_files(repo: Path) -> list[str]:
+    """Tracked files plus untracked files that .gitignore does not exclude, as tests see them."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=repo,
+        env=_clean_env(),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return sorted({f for f in out.split("\0") if f and os.path.lexists(repo / f)})
+
+
+@dataclass(frozen=True)
+class Hooks:
+    home: Path  # PRE_COMMIT_HOME, shared by the module
+    repo: Path  # the snapshot of this working tree, a git repository
+    rev: str
+    config: Path  # a .pre-commit-config.yaml naming both hooks of the snapshot
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    output: str
+
+    def findings(self) -> list[tuple[str, int, int, str, str]]:
+        return [
+            (m["path"], int(m["line"]), int(m["col"]), m["id"], m["severity"])
+            for m in FINDING.finditer(self.output)
+        ]
+
+    def status(self, name: str) -> str | None:
+        """Passed, Failed or Skipped, from pre-commit's ``name....Status`` line of the hook."""
+        m = re.search(rf"^{re.escape(name)}\.+(?:\([^)\n]*\))?(\w+)$", self.output, re.M)
+        return m[1] if m else None
+
+    def hook_exit_code(self) -> int | None:
+        """The hook's own exit code (pre-commit prints it for a failed hook, or with -v)."""
+        m = re.search(r"^- exit code: (\d+)$", self.output, re.M)
+        return int(m[1]) if m else None
+
+
+def pre_commit(home: Path, cwd: Path, *args: str) -> Result:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
+    return Result(proc.returncode, proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
+    base = tmp_path_factory.mktemp("pre-commit")
+    home = base / "home"
+    snapshot = base / "exolint"
+    snapshot.mkdir()
+    for rel in working_tree_files(REPO):
+        target = snapshot / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, target, follow_symlinks=False)
+    init_repo(snapshot)
+    commit(snapshot, "snapshot of the working tree under test")
+    rev = git(snapshot, "rev-parse", "HEAD").strip()
+    config = base / "pre-commit-config.yaml"
+    repo = {"repo": str(snapshot), "rev": rev, "hooks": [{"id": "exolint"}, {"id": "exolint-all"}]}
+    config.write_text(json.dumps({"repos": [repo]}, indent=2), encoding="utf-8")  # JSON is YAML
+    # Build the hook environment now (pip install of the snapshot and its dependencies), once.
+    built = pre_commit(home, snapshot, "install-hooks", "--config", str(config))
+    assert built.code == 0, built.output
+    return Hooks(home, snapshot, rev, config)
+
+
+def run_hook(hooks: Hooks, cwd: Path, hook: str, *args: str) -> Result:
+    return pre_commit(hooks.home, cwd, "run", "--config", str(hooks.config), "--color", "never", hook, *args)
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Path:
+    """A git repository holding the healthy Contoso deployment, committed."""
+    path = tmp_path / "contoso"
+    init_repo(path)
+    copy_tree(HEALTHY, path)
+    commit(path, "Contoso hybrid as the Hybrid Configuration Wizard left it")
+    return path
+
+
+def staged(path: Path) -> list[str]:
+    return git(path, "diff", "--cached", "--name-only").split()
+
+
+@pytest.mark.parametrize(
+    ("hook", "name", "args"),
+    [
+        # the changed-files hook, given every file of the repository
+        ("exolint", "exolint", ("--all-files",)),
+        # the whole-repository hook on a commit that stages nothing: always_run must run it anyway
+        ("exolint-all", "exolint (whole repository)", ()),
+    ],
+)
+def test_hook_passes_healthy_and_fails_after_renewal(
+    hooks: Hooks, deployment: Path, hook: str, name: str, args: tuple[str, ...]
+) -> None:
+    before = run_hook(hooks, deployment, hook, *args)
+    assert before.code == 0, before.output
+    assert before.status(name) == "Passed", before.output
+    assert before.findings() == []
+
+    # The same deployment after the renewal: the files of the renewed example, committed.
+    copy_tree(RENEWED, deployment)
+    commit(deployment, "Renew the transport certificate as smtp.contoso.com")
+    assert staged(deployment) == []
+
+    after = run_hook(hooks, deployment, hook, *args)
+    assert after.code == 1, after.output
+    assert after.status(name) == "Failed", after.output
+    assert after.hook_exit_code() == 1, after.output  # a finding, not a usage error (2) or a crash
+    assert after.findings() == [(INBOUND, 10, 1, "EX601", "error")], after.output
+    assert f"{INBOUND}:10:1: EX601 [error]" in after.output
+    assert "550 5.7.64" in after.output
+
+
+def test_changed_file_reports_the_finding_of_its_scope(hooks: Hooks, deployment: Path) -> None:
+    # The renewed certificate was imported and committed earlier; nothing uses it yet.
+    shutil.copy2(RENEWED / RENEWED_CERT, deployment / RENEWED_CERT)
+    commit(deployment, "Import the renewed certificate")
+    baseline = run_hook(hooks, deployment, "exolint", "--all-files")
+    assert baseline.code == 0 and baseline.status("exolint") == "Passed", baseline.output
+
+    # The outage in one staged file: the send connector switches to the renewed certificate.
+    shutil.copy2(RENEWED / SEND, deployment / SEND)
+    git(deployment, "add", SEND)
+    assert staged(deployment) == [SEND]
+
+    result = run_hook(hooks, deployment, "exolint")  # no --all-files: only the staged file
+    assert result.code == 1, result.output
+    assert result.status("exolint") == "Failed", result.output
+    assert result.hook_exit_code() == 1, result.output
+    # reported where it stands, in a file that pre-commit did not pass to the hook
+    assert result.findings() == [(INBOUND, 10, 1, "EX601", "error")], result.output
+
+    # Control: with that change committed, staging an unrelated file of the same scope passes,
+    # so the hook does use the file names it is given and does not lint the whole repository.
+    commit(deployment, "Present the renewed certificate to Exchange Online")
+    outbound = deployment / "exo/outbound-connector.yaml"
+    outbound.write_text("# reviewed\n" + outbound.read_text(encoding="utf-8"), encoding="utf-8")
+    git(deployment, "add", "exo/outbound-connector.yaml")
+    assert staged(deployment) == ["exo/outbound-connector.yaml"]
+    unrelated = run_hook(hooks, deployment, "exolint")
+    assert unrelated.code == 0, unrelated.output
+    assert unrelated.status("exolint") == "Passed", unrelated.output
+
+
+def test_changed_files_hook_sees_upper_case_extensions(hooks: Hooks, deployment: Path) -> None:
+    # exolint matches file extensions without regard to case; the hook's `files` must too, or a
+    # PFX exported as EXPORT.PFX is committed without EX901 ever running on it.
+    (deployment / "certs" / "EXPORT.PFX").write_bytes(b"\x30\x82\x0a\x00 not a real PKCS#12 bundle")
+    git(deployment, "add", "certs/EXPORT.PFX")
+    result = run_hook(hooks, deployment, "exolint")
+    assert result.code == 1, result.output
+    assert result.status("exolint") == "Failed", result.output
+    assert [(f[0], f[3]) for f in result.findings()] == [("certs/EXPORT.PFX", "EX901")], result.output
+
+
+def test_try_repo_fresh_clone_and_dirty_tree(hooks: Hooks, deployment: Path, tmp_path: Path) -> None:
+    copy_tree(RENEWED, deployment)
+    commit(deployment, "Renew the transport certificate as smtp.contoso.com")
+
+    # A fresh clone: try-repo uses its HEAD as it is.
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(hooks.repo), str(clone))
+    clean = pre_commit(
+        hooks.home, deployment, "try-repo", str(clone), "exolint", "--all-files", "--color", "never"
+    )
+    assert "uncommitted changes" not in clean.output
+    assert clean.code == 1, clean.output
+    assert clean.hook_exit_code() == 1, clean.output
+    assert clean.findings() == [(INBOUND, 10, 1, "EX601", "error")], clean.output
+
+    # A dirty working tree: an uncommitted edit of a tracked file is part of what try-repo runs.
+    (rule,) = (clone / "rules").glob("**/EX601-*.yaml")
+    text = rule.read_text(encoding="utf-8")
+    assert text.count("\nseverity: error\n") == 1
+    rule.write_text(text.replace("\nseverity: error\n", "\nseverity: warning\n"), encoding="utf-8")
+    dirty = pre_commit(
+        hooks.home,
+        deployment,
+        "try-repo",
+        str(clone),
+        "exolint",
+        "--all-files",
+        "--verbose",
+        "--color",
+        "never",
+    )
+    assert "Creating temporary repo with uncommitted changes" in dirty.output, dirty.output
+    assert dirty.code == 0, dirty.output  # warnings do not fail by default
+    assert dirty.status("exolint") == "Passed", dirty.output
+    assert dirty.findings() == [(INBOUND, 10, 1, "EX601", "warning")], dirty.output
