@@ -274,6 +274,10 @@ def _dns_names(cert: x509.Certificate) -> tuple[str, ...]:
     return tuple(san.value.get_values_for_type(x509.DNSName))
 
 
+class UnsupportedKey(ValueError):
+    """The certificate parses but holds a key no mail server certificate uses."""
+
+
 def _key_facts(cert: x509.Certificate) -> tuple[str, int | None]:
     """Key type and size as Get-ExchangeCertificate's PublicKeySize means it (bits)."""
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
@@ -289,7 +293,8 @@ def _key_facts(cert: x509.Certificate) -> tuple[str, int | None]:
         return "Ed448", None
     if isinstance(key, dsa.DSAPublicKey):
         return "DSA", key.key_size
-    raise ValueError(f"unsupported public key type {type(key).__name__}")
+    kind = type(key).__name__.removesuffix("PublicKey")
+    raise UnsupportedKey(f"its public key type ({kind}) is not one a TLS certificate for Exchange can have")
 
 
 def _signature_hash(cert: x509.Certificate) -> str | None:
@@ -394,13 +399,14 @@ def _mismatched(label: str, end_label: str, line: int) -> CertProblem:
 
 
 def _unreadable(label: str, line: int, exc: BaseException) -> CertProblem:
-    """Name the cause without echoing input: cryptography's messages quote no file content."""
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """Say what is damaged in the user's terms; the library's own text names its internals."""
+    if isinstance(exc, UnsupportedKey):
+        return _problem(line, "garbage", f"the {label} block is a certificate exolint cannot use: {exc}")
     if label == "DER":
-        message = f"the file is neither PEM text nor a readable DER certificate ({reason})"
+        message = "the file is neither PEM text nor a readable DER certificate"
     else:
-        message = f"the {label} block is not a readable certificate ({reason})"
-    return _problem(line, "garbage", message)
+        message = f"the {label} block is not a readable certificate (its base64 or DER content is damaged)"
+    return _problem(line, "garbage", f"{message}; export the certificate again and commit it in its place")
 
 
 def _trusted_certificate(line: int) -> CertProblem:

@@ -120,6 +120,8 @@ def build_objects(document: Document, scope: str) -> tuple[list[Object], list[De
     objects: list[Object] = []
     problems: list[DefinitionProblem] = []
     for base, mapping in candidates(document):
+        if any(isinstance(k, str) and k.lower() == "apiversion" for k in mapping):
+            continue  # a Kubernetes-style manifest kept in the same repository
         obj, found = _build(document, base, mapping, scope)
         problems.extend(found)
         if obj is not None:
@@ -135,7 +137,7 @@ def _build(
     raw_kind = mapping[kind_key]
     kind = _KINDS_LOWER.get(raw_kind.lower()) if isinstance(raw_kind, str) else None
     if kind is None:
-        near = difflib.get_close_matches(str(raw_kind).lower(), list(_KINDS_LOWER), n=1, cutoff=0.6)
+        near = difflib.get_close_matches(str(raw_kind).lower(), list(_KINDS_LOWER), n=1, cutoff=0.8)
         hint = f"did you mean {_KINDS_LOWER[near[0]]}?" if near else f"use one of {', '.join(KIND_SCHEMAS)}"
         return None, [
             DefinitionProblem(
@@ -150,6 +152,7 @@ def _build(
     raw_keys: dict[str, str] = {}
     problems: list[DefinitionProblem] = []
     unknown: list[str] = []
+    duplicates: list[tuple[str, str]] = []
     for key, value in mapping.items():
         if key is kind_key:
             continue
@@ -158,15 +161,7 @@ def _build(
             unknown.append(key)
             continue
         if name in raw_keys:
-            problems.append(
-                DefinitionProblem(
-                    "EX002",
-                    path,
-                    _key_span(document, (*base, key)),
-                    f"{kind} has {name} twice, as {raw_keys[name]!r} and {key!r}; "
-                    "keys match without regard to case, so keep one",
-                )
-            )
+            duplicates.append((key, name))
             continue
         raw_keys[name] = key
         if value is not None:  # null is PowerShell's $null: the property is not set
@@ -186,6 +181,18 @@ def _build(
                     (name,),
                 )
             )
+    for key, name in duplicates:
+        problems.append(
+            DefinitionProblem(
+                "EX002",
+                path,
+                _key_span(document, (*base, key)),
+                f"{label} has {name} twice, as {raw_keys[name]!r} and {key!r}; keys match without "
+                "regard to case, as in PowerShell, so keep one",
+                obj,
+                (name,),
+            )
+        )
     for key in unknown:
         near = difflib.get_close_matches(str(key).lower(), list(ks.names), n=1, cutoff=0.7)
         hint = (
@@ -236,6 +243,15 @@ KIND_LABELS = {
 }
 
 
+def _named(obj: Object) -> str:
+    return "" if obj.identity == UNNAMED else f'"{obj.identity}" '
+
+
+def property_text(pointer: Pointer) -> str:
+    """``("AuthMechanism", 2)`` -> ``AuthMechanism item 3``: counted as people count."""
+    return " ".join(str(p) if isinstance(p, str) else f"item {p + 1}" for p in pointer)
+
+
 def label_of(obj: Object) -> str:
     if obj.identity == UNNAMED:
         return f"{KIND_LABELS[obj.kind]} without {kind_schema(obj.kind).identity}"
@@ -274,6 +290,17 @@ def _describe(error: Any) -> str:
         return f"is {value!r}, but must be {bound} {error.validator_value}"
     if validator == "const":
         return f"is {value!r}, but must be {error.validator_value!r}"
+    if validator == "anyOf":
+        options: dict[str, str] = {}  # lower-case -> shown; choices match without regard to case
+        for option in error.validator_value:
+            types = option.get("type", [])
+            shown = [str(v) for v in option["enum"]] if "enum" in option else None
+            if shown is None:
+                shown = [
+                    _TYPE_WORDS.get(str(t), str(t)) for t in (types if isinstance(types, list) else [types])
+                ]
+            options.update((s.lower(), s) for s in shown if s.lower() not in options)
+        return f"is {value!r}, but must be {' or '.join(options.values())}"
     return str(error.message)
 
 
@@ -295,13 +322,14 @@ def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
                         "EX007",
                         obj.path,
                         span(obj.document, obj.raw_pointer(())),
-                        f"{label} has no {name}; add {name}, which Exchange requires to identify it",
+                        f"{KIND_LABELS[obj.kind]} {_named(obj)}has no {name}; add {name}, which Exchange "
+                        "requires to identify it",
                         obj,
                         (name,),
                     )
                 )
             continue
-        prop = ".".join(str(p) for p in pointer) or "the object"
+        prop = property_text(pointer) or "the object"
         problems.append(
             DefinitionProblem(
                 "EX005",

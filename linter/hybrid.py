@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from linter.model import Certificate, Object
 from linter.scopes import Scope
+
+if TYPE_CHECKING:
+    from ipaddress import IPv4Network
 
 T = TypeVar("T")
 
@@ -89,16 +92,19 @@ def accepted_domains(scope: Scope) -> list[str]:
 
 
 def accepted_cover(scope: Scope, name: str) -> str | None:
-    """The accepted domain that makes ``name`` acceptable: it equals or covers the name, or the
-    name is a wildcard over it (``*.contoso.com`` over ``contoso.com``)."""
-    from linter.names import is_wildcard, normalize, pattern_covers
+    """The accepted domain that makes ``name`` acceptable: it equals or covers the name, or for a
+    wildcard (``*.contoso.com``) it equals or covers the wildcard's domain (``contoso.com``).
+
+    A wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
+    ``contoso.co.uk`` but names every domain under co.uk, which the tenant does not own."""
+    from linter.names import base, normalize, pattern_covers
 
     try:
-        wanted = normalize(name)
+        wanted = base(normalize(name))
     except ValueError:
         return None
     for domain in accepted_domains(scope):
-        if pattern_covers(domain, wanted) or (is_wildcard(wanted) and pattern_covers(wanted, domain)):
+        if pattern_covers(domain, wanted):
             return domain
     return None
 
@@ -174,14 +180,27 @@ def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     return Presented(max(covering, key=lambda c: c.not_after), "Fqdn")
 
 
-def egress_addresses(scope: Scope, connector: Object) -> list[str]:
-    """The public addresses mail on this connector leaves from: its source servers' ExternalIPAddresses."""
-    servers = {s.lower() for s in values(connector, "SourceTransportServers")}
+def egress_addresses(scope: Scope, connector: Object) -> list[str] | None:
+    """The public addresses mail on this connector leaves from: its source servers'
+    ExternalIPAddresses; None when a source server or its addresses are not described, since
+    then nobody can tell where all of its mail comes from."""
+    wanted = values(connector, "SourceTransportServers")
+    if not wanted:
+        return None
     found: list[str] = []
-    for server in scope.of("TransportServer"):
-        names = {str(server.get("Name", "")).lower(), str(server.get("Fqdn", "")).lower()}
-        if servers & names:
-            found.extend(values(server, "ExternalIPAddresses"))
+    for name in wanted:
+        server = next(
+            (
+                s
+                for s in scope.of("TransportServer")
+                if name.lower() in {str(s.get("Name", "")).lower(), str(s.get("Fqdn", "")).lower()}
+            ),
+            None,
+        )
+        addresses = values(server, "ExternalIPAddresses") if server else []
+        if not addresses:
+            return None
+        found.extend(addresses)
     return found
 
 
@@ -200,7 +219,7 @@ def onpremises_inbound(scope: Scope) -> list[Object]:
 def attributed_by_ip(scope: Scope, connector: Object) -> Object | None:
     """An enabled OnPremises inbound connector whose SenderIPAddresses hold every egress address
     of this send connector (attribution by IP works then whatever the certificate says)."""
-    from linter.ips import SenderIPError, contains, parse_sender_ip
+    from linter.ips import SenderIPError, parse_sender_ip
 
     addresses = egress_addresses(scope, connector)
     if not addresses:
@@ -212,6 +231,15 @@ def attributed_by_ip(scope: Scope, connector: Object) -> Object | None:
                 networks.append(parse_sender_ip(entry))
             except SenderIPError:
                 continue
-        if networks and all(contains(networks, a) for a in addresses):
+        if networks and all(_listed(networks, a) for a in addresses):
             return inbound
     return None
+
+
+def _listed(networks: list[IPv4Network], address: str) -> bool:
+    from linter.ips import SenderIPError, contains
+
+    try:
+        return contains(networks, address) is not None
+    except SenderIPError:
+        return False  # not an IPv4 address: no SenderIPAddresses entry can hold it

@@ -21,7 +21,11 @@ MAX_DEFINITION_BYTES = 4 * 1024 * 1024
 MAX_CERTIFICATE_BYTES = 1024 * 1024
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "venv", "__pycache__"})
 
-_LOOKS_OURS = re.compile(r"""(?im)^[\s\-]*["']?kind["']?\s*:|"kind"\s*:""")
+_MENTIONS_KIND = re.compile(r"""(?i)(?:^|[\s{,\[])["']?kind["']?\s*:""")
+_NAMES_OUR_KIND = re.compile(
+    r"""(?i)kind["']?\s*:\s*["']?(tenant|accepteddomain|inboundconnector|outboundconnector|"""
+    r"""sendconnector|receiveconnector|exchangecertificate|transportserver|relayhost)\b"""
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ def decode(data: bytes) -> tuple[str | None, int]:
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16"), -1
+        if b"\x00" in data:  # valid UTF-8, but no text file holds NUL: UTF-16 without a BOM
+            return None, data.index(b"\x00")
         return data.decode("utf-8-sig"), -1
     except UnicodeDecodeError as exc:
         return None, exc.start
@@ -216,16 +222,18 @@ class Loader:
         rel = loaded.path
         text, bad_offset = decode(data)
         if text is None:
-            if _LOOKS_OURS.search(data.decode("utf-8", errors="replace")):
+            readable = data.decode("utf-8", errors="replace").replace("\x00", "")
+            if _MENTIONS_KIND.search(readable):
                 line = data.count(b"\n", 0, bad_offset)
                 column = bad_offset - (data.rfind(b"\n", 0, bad_offset) + 1)
+                hint = "; NUL bytes suggest UTF-16 without a byte order mark" if not data[bad_offset] else ""
                 loaded.problems.append(
                     Problem(
                         "EX003",
                         rel,
                         _line_span(line, column),
-                        f"{rel} is not UTF-8 (byte 0x{data[bad_offset]:02X} at offset {bad_offset}); "
-                        "save it as UTF-8",
+                        f"{rel} is not UTF-8 text (byte 0x{data[bad_offset]:02X} at offset "
+                        f"{bad_offset}{hint}); save it as UTF-8",
                     )
                 )
             return
@@ -247,12 +255,14 @@ class Loader:
                 Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
             )
             return
-        if not _LOOKS_OURS.search(text):
+        if not _MENTIONS_KIND.search(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
         parser = parse_json if rel.lower().endswith(".json") else parse_yaml
         try:
             document, parse_problems = parser(rel, text)
         except ParseError as exc:
+            if not _NAMES_OUR_KIND.search(text):
+                return  # another tool's file that happens to have a kind key (a Helm template, ...)
             p = exc.problem
             rule = "EX004" if p.code == "limit" else "EX001"
             loaded.problems.append(

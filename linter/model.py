@@ -110,7 +110,9 @@ class Object:
     def has(self, name: str) -> bool:
         """True when the property is set to something other than null or an empty list."""
         value = self.props.get(name)
-        return value is not None and value != [] and value != ""
+        if isinstance(value, str):
+            return bool(value.strip())
+        return value is not None and value != []
 
     def raw_pointer(self, pointer: Pointer) -> Pointer:
         """Translate a canonical pointer into the document's own keys."""

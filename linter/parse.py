@@ -117,6 +117,9 @@ def parse_yaml(path: str, text: str) -> tuple[Document, list[ParseProblem]]:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line, mark.column) if mark is not None else (0, 0)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        context = exc.context_mark
+        if exc.context and context is not None and (context.line, context.column) != (line, column):
+            problem += f" ({exc.context.strip()} that starts on line {context.line + 1})"
         raise ParseError(ParseProblem("syntax", line, column, problem)) from None
     except YAMLError as exc:
         raise ParseError(ParseProblem("syntax", 0, 0, str(exc).strip())) from None
@@ -254,12 +257,20 @@ class _Json:
             offset = self.skip(offset)
             if not self.text.startswith(":", offset):
                 raise self.fail(offset, "expected ':' after the property name")
-            value, offset = self.value(offset + 1, (*pointer, name), depth + 1, key_at)
-            if name in result:
+            duplicate = name in result
+            # a repeated key's value is read under a pointer no real key can have, so the kept
+            # (first) value keeps its positions
+            target = (*pointer, f"\x00duplicate@{key_at}") if duplicate else (*pointer, name)
+            value, offset = self.value(offset + 1, target, depth + 1, key_at)
+            if duplicate:
                 line, column = self.where(key_at)
+                first = self.b.positions[(*pointer, name)][0]
                 self.b.problems.append(
                     ParseProblem(
-                        "duplicate-key", line, column, f"key {name!r} appears again; keep one of them"
+                        "duplicate-key",
+                        line,
+                        column,
+                        f"key {name!r} appears again (first on line {first + 1}); keep one of them",
                     )
                 )
             else:

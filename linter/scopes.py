@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.definitions import DefinitionProblem, build_objects, candidates, kind_value
+from linter.definitions import DefinitionProblem, build_objects, candidates, kind_value, label_of
 from linter.loader import DEFINITION_SUFFIXES, Loader, Problem
 from linter.locate import span
 from linter.model import Certificate, Object
@@ -129,8 +129,9 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
                 "EX013",
                 extra.path,
                 span(extra.document, extra.raw_pointer(())),
-                f'Tenant "{extra.identity}" is the second Tenant in the scope of {tenants[0].path}; '
-                "put each tenant in its own directory",
+                f'Tenant "{extra.identity}" shares its scope ({directory or "the lint root"}) with '
+                f'Tenant "{tenants[0].identity}" of {tenants[0].path}; rules would mix their objects, '
+                "so put each tenant in a directory of its own",
                 extra,
             )
         )
@@ -147,8 +148,10 @@ def _add_referenced_certificates(
             continue
         target = posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
         where = span(obj.document, obj.raw_pointer(("File",)))
+        drive = len(ref) > 1 and ref[1] == ":"  # C:\Certificates\...
         if (
             ref.startswith(("/", "\\"))
+            or drive
             or target.startswith("../")
             or target == ".."
             or not loader.inside_root(loader.absolute(target))
@@ -158,8 +161,8 @@ def _add_referenced_certificates(
                     "EX009",
                     obj.path,
                     where,
-                    f'{obj.kind} "{obj.identity}": File {ref!r} points outside the lint root; '
-                    "keep the certificate inside the repository and give a path relative to this file",
+                    f"{label_of(obj)}: File {ref} points outside the lint root; keep the certificate "
+                    "inside the repository and give a path relative to this file",
                     obj,
                     ("File",),
                 )
@@ -171,8 +174,8 @@ def _add_referenced_certificates(
                     "EX010",
                     obj.path,
                     where,
-                    f'{obj.kind} "{obj.identity}": File {ref!r} does not exist (looked for {target}); '
-                    "commit the public certificate there or correct the path",
+                    f"{label_of(obj)}: File {ref} does not exist (looked for {target}); commit the "
+                    "public certificate there or correct the path",
                     obj,
                     ("File",),
                 )

@@ -88,7 +88,9 @@ CERT = build({"mail": {"subject": "CN=mail.contoso.com", "san": ["mail.contoso.c
             id="file-missing",
         ),
         pytest.param(
-            {"bad.yaml": "[" * 100 + "]" * 100 + "\nkind: x"}, ("EX004", "bad.yaml", 1, 66), id="deep-yaml"
+            {"bad.yaml": "[" * 100 + "]" * 100 + "\nkind: Tenant"},
+            ("EX004", "bad.yaml", 1, 66),
+            id="deep-yaml",
         ),
         pytest.param(
             {"bad.json": '{"kind": "Tenant", "x": ' + "[" * 100 + "]" * 100 + "}"},

@@ -66,9 +66,9 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
             Ref(cert, message="the certificate the send connector presents"),
             Ref(sender, (presented.property,), "the send connector that selects it"),
         )
+        if hybrid.attributed_by_ip(scope, sender) is not None:
+            continue  # the sender is recognised by its address whatever its certificate says
         if report == "wildcard" and coverage is Coverage.WILDCARD_CERTIFICATE:
             yield Hit((name,), f"matches {cert.label} only through its wildcard {matched}", values, related)
         elif report == "mismatch" and all(c is Coverage.NONE for c in coverages):
-            if hybrid.attributed_by_ip(scope, sender) is not None:
-                continue
             yield Hit((name,), f"does not cover {cert.label}", values, related)

@@ -29,11 +29,8 @@ def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
         return
     found = hybrid.resolve_certificate_name(scope, value)
     if found.error is not None:
-        yield Hit(
-            (name,),
-            f"{name} {value!r} is not in Exchange's form <I>issuer<S>subject ({found.error})",
-            {"problem": found.error},
-        )
+        detail = f"it is not in Exchange's form <I>issuer<S>subject ({found.error})"
+        yield Hit((name,), detail, {"detail": detail})
         return
     if found.matches or not scope.certificates:
         return  # resolved, or the repository keeps no certificates to resolve against
@@ -41,7 +38,8 @@ def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
         newest = max(found.same_subject, key=lambda c: c.not_after)
         suggested = format_tls_certificate_name(newest.issuer, newest.subject)
         detail = (
-            f"no certificate has issuer {found.issuer!r}; {newest.path} has the subject but was "
+            f"no certificate with that subject has issuer {found.issuer!r}; "
+            f"{newest.path} has the subject but was "
             f"issued by {newest.issuer!r} (the issuer changed on renewal)"
         )
         related = tuple(Ref(c, message="same subject, other issuer") for c in found.same_subject)
