@@ -9,7 +9,6 @@ deleted, so it cannot be reading rules or schemas from a source tree.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,36 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
-GIT_REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 EX601_LOCATION = "contoso-renewed-certificate/exo/inbound-connector.yaml:10:1: EX601 [error]"
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in GIT_REDIRECTS}
     # Nothing may lead the installed exolint back to a source tree or another environment.
-    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PIP_USER"):
-        env.pop(name, None)
-    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", PYTHONNOUSERSITE="1")
-    return env
+    drop = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PIP_USER")
+    return clean_env(drop, PYTHONNOUSERSITE="1")
 
 
 def run(cwd: Path, *cmd: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(c) for c in cmd], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=timeout
     )
-
-
-def working_tree_files(repo: Path) -> list[str]:
-    out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=repo,
-        env=_env(),
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    return sorted({f for f in out.split("\0") if f and os.path.lexists(repo / f)})
 
 
 @dataclass(frozen=True)

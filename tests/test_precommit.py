@@ -19,7 +19,6 @@ Two ways of pointing pre-commit at this repository:
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
 HEALTHY = REPO / "examples" / "contoso-healthy"
@@ -41,39 +41,18 @@ FINDING = re.compile(
     r"^(?P<path>\S[^:\n]*):(?P<line>\d+):(?P<col>\d+): (?P<id>EX\d{3}) \[(?P<severity>\w+)\]", re.M
 )
 # The environment variables that would point git somewhere else (set when tests run from a git hook).
-GIT_REDIRECTS = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-)
-
-
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in GIT_REDIRECTS}
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = _clean_env()
-    for name in ("PRE_COMMIT", "PRE_COMMIT_CONFIG", "VIRTUAL_ENV", "PYTHONPATH", "SKIP"):
-        env.pop(name, None)
-    env.update(
-        PRE_COMMIT_HOME=str(home),
-        PRE_COMMIT_COLOR="never",
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        PIP_NO_INPUT="1",
-    )
-    return env
+    drop = ("PRE_COMMIT", "PRE_COMMIT_CONFIG", "VIRTUAL_ENV", "PYTHONPATH", "SKIP")
+    return clean_env(drop, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
 
 
 def git(cwd: Path, *args: str) -> str:
     proc = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args],
         cwd=cwd,
-        env=_clean_env(),
+        env=clean_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -104,18 +83,6 @@ def copy_tree(source: Path, target: Path) -> None:
         else:
             item.unlink()
     shutil.copytree(source, target, dirs_exist_ok=True)
-
-
-def working_tree_files(repo: Path) -> list[str]:
-    """Tracked files plus untracked files that .gitignore does not exclude, as tests see them."""
-    out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=repo,
-        env=_clean_env(),
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    return sorted({f for f in out.split("\0") if f and os.path.lexists(repo / f)})
 
 
 @dataclass(frozen=True)

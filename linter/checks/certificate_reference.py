@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from linter import hybrid
+from linter.checks.params import ONE_PROPERTY, one_property
 from linter.model import Hit, Object, Ref
 from linter.scopes import Scope
 
-PARAMS = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["property"],
-    "properties": {"property": {"type": "string"}},
-}
-
-
-def prepare(params: dict[str, Any]) -> str:
-    return str(params["property"])
+PARAMS = ONE_PROPERTY
+prepare = one_property
 
 
 def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:

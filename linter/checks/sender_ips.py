@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from linter.checks.params import ONE_PROPERTY, one_property
 from linter.model import Hit, Object
 from linter.scopes import Scope
 
-PARAMS = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["property"],
-    "properties": {"property": {"type": "string"}},
-}
-
-
-def prepare(params: dict[str, Any]) -> str:
-    return str(params["property"])
+PARAMS = ONE_PROPERTY
+prepare = one_property
 
 
 def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
