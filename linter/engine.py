@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,27 +223,69 @@ def _location(ref: Ref) -> Location:
 # --- one run ---------------------------------------------------------------------------------
 
 
-def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | None = None) -> Report:
-    """Lint every scope the targets touch; keep the findings that involve a target."""
-    loader = Loader(root)
-    finder = ScopeFinder(loader)
+PARALLEL_MIN_SCOPES = 64
+"""Below this many scopes a second process costs more than it saves."""
+
+
+@dataclass
+class _Partial:
+    findings: list[Finding] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+    objects: int = 0
+    certificates: int = 0
+    scopes: int = 0
+
+
+def _lint_scopes(
+    root: Path, directories: list[str], targets: list[str], rules: list[Rule], as_of: dt.date | None
+) -> _Partial:
+    """Lint some scopes in this process; each scope is independent of the others."""
+    finder = ScopeFinder(Loader(root))
     engine = Engine(rules, as_of)
+    partial = _Partial()
+    for directory in directories:
+        scope, problems = build_scope(finder, directory)
+        partial.scopes += bool(scope.files)
+        partial.objects += len(scope.objects)
+        partial.certificates += len(scope.certificates)
+        partial.files.update(scope.files)
+        partial.findings += [engine.from_problem(p, directory) for p in problems]
+        partial.findings += engine.run_scope(scope)
+    partial.findings = [f for f in partial.findings if _involves(f, targets)]
+    return partial
+
+
+def _workers(scopes: int) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, 8) if scopes >= PARALLEL_MIN_SCOPES else 1
+
+
+def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | None = None) -> Report:
+    """Lint every scope the targets touch; keep the findings that involve a target.
+
+    Scopes share nothing, so a repository of many tenants is split across processes."""
+    directories = ScopeFinder(Loader(root)).scopes_for(targets or [""])
+    workers = _workers(len(directories))
+    if workers == 1:
+        partials = [_lint_scopes(root, directories, targets, rules, as_of)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of) for c in chunks if c]
+            partials = [f.result() for f in futures]
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
-    for directory in finder.scopes_for(targets or [""]):
-        scope, problems = build_scope(finder, directory)
-        report.scopes += bool(scope.files)
-        report.objects += len(scope.objects)
-        report.certificates += len(scope.certificates)
-        files.update(scope.files)
-        found: Iterable[Finding] = [
-            *(engine.from_problem(p, directory) for p in problems),
-            *engine.run_scope(scope),
-        ]
-        for finding in found:
+    for partial in partials:
+        report.scopes += partial.scopes
+        report.objects += partial.objects
+        report.certificates += partial.certificates
+        files |= partial.files
+        for finding in partial.findings:
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
-            if key not in seen and _involves(finding, targets):
+            if key not in seen:
                 seen.add(key)
                 report.findings.append(finding)
     report.files = len(files)

@@ -73,6 +73,7 @@ class Loader:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._files: dict[str, LoadedFile] = {}
+        self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
 
     # --- paths ---------------------------------------------------------------------------
@@ -157,6 +158,24 @@ class Loader:
 
     # --- files ---------------------------------------------------------------------------
 
+    def loaded(self, rel: str) -> LoadedFile | None:
+        return self._files.get(rel)
+
+    def peek(self, rel: str) -> str:
+        """The text of a definition file, decoded leniently, for a cheap look before parsing;
+        the bytes are kept for load(), so each file is read once."""
+        raw = self._raw.get(rel)
+        if raw is None:
+            try:
+                if os.path.getsize(self.absolute(rel)) > MAX_DEFINITION_BYTES:
+                    return ""
+                raw = self.absolute(rel).read_bytes()
+            except OSError:
+                return ""
+            self._raw[rel] = raw
+        text, _ = decode(raw)
+        return text if text is not None else raw.decode("utf-8", errors="replace")
+
     def load(self, rel: str) -> LoadedFile:
         cached = self._files.get(rel)
         if cached is None:
@@ -193,7 +212,7 @@ class Loader:
                     )
                 )
                 return loaded
-            data = self.absolute(rel).read_bytes()
+            data = self._raw.pop(rel, None) or self.absolute(rel).read_bytes()
         except OSError as exc:
             loaded.problems.append(
                 Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")

@@ -8,6 +8,7 @@ only inside one scope, which is how one repository holds many tenants.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ from linter.definitions import DefinitionProblem, build_objects, candidates, kin
 from linter.loader import DEFINITION_SUFFIXES, Loader, Problem
 from linter.locate import span
 from linter.model import Certificate, Object
+
+_NAMES_TENANT = re.compile(r"""(?i)kind["']?\s*:\s*["']?tenant\b""")
 
 
 def is_under(path: str, directory: str) -> bool:
@@ -57,7 +60,10 @@ class ScopeFinder:
         return known
 
     def _has_tenant(self, rel: str) -> bool:
-        document = self.loader.load(rel).document
+        loaded = self.loader.loaded(rel)
+        if loaded is None and not _NAMES_TENANT.search(self.loader.peek(rel)):
+            return False  # decided without parsing: the text names no Tenant
+        document = (loaded or self.loader.load(rel)).document
         if document is None:
             return False
         return any(

@@ -91,3 +91,28 @@ def test_onpremises_in_lower_case_is_in_scope(write, rules) -> None:  # type: ig
         {"x.yaml": "kind: InboundConnector\nName: X\nconnectortype: onpremises\nSenderDomains: ['*']\n"}
     )
     assert "EX101" in {f.rule_id for f in lint(root, [], rules).findings}
+
+
+def test_parallel_and_serial_runs_agree(write, rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import linter.engine
+
+    files = {}
+    for i in range(12):
+        files[f"t{i}/tenant.yaml"] = f"kind: Tenant\nName: t{i}.onmicrosoft.com\n"
+        files[f"t{i}/exo/inbound.yaml"] = INBOUND.format(name=f"I{i}") + (
+            "SenderIPAddresses: ['::1']\n" if i % 3 else ""
+        )
+    root = write(files)
+    monkeypatch.setattr(linter.engine, "PARALLEL_MIN_SCOPES", 10_000)
+    serial = lint(root, [], rules)
+    monkeypatch.setattr(linter.engine, "PARALLEL_MIN_SCOPES", 2)
+    monkeypatch.setattr(linter.engine, "_workers", lambda scopes: 2)
+    parallel = lint(root, [], rules)
+    assert parallel.findings == serial.findings
+    assert [f.message for f in parallel.findings] == [f.message for f in serial.findings]
+    assert (
+        (parallel.files, parallel.objects, parallel.scopes)
+        == (serial.files, serial.objects, serial.scopes)
+        == (24, 24, 12)
+    )
+    assert {f.rule_id for f in serial.findings} == {"EX101", "EX102"}
