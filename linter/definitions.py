@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from linter.locate import position, span
-from linter.model import UNNAMED, Document, Object, Pointer, Span
+from linter.model import UNNAMED, Certificate, Document, Object, Pointer, Span
 
 KIND_SCHEMAS = {
     "Tenant": "tenant",
@@ -240,6 +240,7 @@ KIND_LABELS = {
     "ExchangeCertificate": "Exchange certificate",
     "TransportServer": "Transport server",
     "RelayHost": "Relay host",
+    "Certificate": "Certificate",
 }
 
 
@@ -253,6 +254,8 @@ def property_text(pointer: Pointer) -> str:
 
 
 def label_of(obj: Object) -> str:
+    if obj.certificate is not None:
+        return f'Certificate "{obj.certificate.subject}" ({obj.path})'
     if obj.identity == UNNAMED:
         return f"{KIND_LABELS[obj.kind]} without {kind_schema(obj.kind).identity}"
     return f'{KIND_LABELS[obj.kind]} "{obj.identity}"'
@@ -341,3 +344,25 @@ def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
             )
         )
     return problems
+
+
+def certificate_object(cert: Certificate, scope: str) -> Object:
+    """A certificate as an object of kind ``Certificate``, so rules select and locate it like any
+    definition: its properties are what Get-ExchangeCertificate shows, its span its PEM block."""
+    marks = (-1, -1, cert.line - 1, 0, cert.end_line - 1, 0)
+    document = Document(cert.path, (), {(cert.index,): marks})
+    props = {
+        "Subject": cert.subject,
+        "Issuer": cert.issuer,
+        "CertificateDomains": list(cert.names),
+        "NotBefore": cert.not_before.isoformat(),
+        "NotAfter": cert.not_after.isoformat(),
+        "KeyType": cert.key_type,
+        "PublicKeySize": cert.key_size,
+        "SignatureHash": cert.signature_hash,
+        "IsSelfSigned": cert.self_signed,
+        "IsCA": cert.is_ca,
+        "Thumbprint": cert.thumbprint,
+        "SerialNumber": cert.serial_number,
+    }
+    return Object("Certificate", props, document, (cert.index,), {}, scope, {}, cert)

@@ -145,8 +145,10 @@ class Engine:
     # --- rules over objects ---------------------------------------------------------------
 
     def run_scope(self, scope: Scope) -> list[Finding]:
+        scope.as_of = self.as_of
         findings: list[Finding] = []
-        for obj in scope.objects:
+        targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
+        for obj in targets:
             for rule in self.by_kind.get(obj.kind, ()):
                 if not matches(rule.where, obj):
                     continue

@@ -88,6 +88,7 @@ class Object:
     raw_keys: dict[str, str]
     scope: str  # the scope directory, repo-relative ('' for the lint root)
     defaults: dict[str, Any] = field(default_factory=dict)
+    certificate: Certificate | None = None  # for kind "Certificate": the certificate it describes
 
     @property
     def path(self) -> str:
@@ -131,7 +132,7 @@ def identity_of(kind: str, props: dict[str, Any]) -> str:
     """How Exchange names an object of this kind (the value ``-Identity`` takes)."""
     if kind == "AcceptedDomain":
         value = props.get("DomainName") or props.get("Name")
-    elif kind == "ExchangeCertificate":
+    elif kind in ("ExchangeCertificate", "Certificate"):
         value = props.get("Thumbprint") or props.get("Name")
     elif kind == "ReceiveConnector" and props.get("Server") and props.get("Name"):
         value = f"{props['Server']}\\{props['Name']}"

@@ -7,12 +7,20 @@ only inside one scope, which is how one repository holds many tenants.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.definitions import DefinitionProblem, build_objects, candidates, kind_value, label_of
+from linter.definitions import (
+    DefinitionProblem,
+    build_objects,
+    candidates,
+    certificate_object,
+    kind_value,
+    label_of,
+)
 from linter.loader import DEFINITION_SUFFIXES, Loader, Problem
 from linter.locate import span
 from linter.model import Certificate, Object
@@ -36,6 +44,17 @@ class Scope:
     files: list[str] = field(default_factory=list)
     by_kind: dict[str, list[Object]] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid, computed once
+    as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
+
+    @property
+    def certificate_objects(self) -> list[Object]:
+        """The scope's certificates as objects of kind Certificate, for the rules about them."""
+        if "certificate-objects" not in self.memo:
+            self.memo["certificate-objects"] = [
+                certificate_object(c, self.directory) for c in self.certificates
+            ]
+        result: list[Object] = self.memo["certificate-objects"]
+        return result
 
     def of(self, kind: str) -> list[Object]:
         return self.by_kind.get(kind, [])

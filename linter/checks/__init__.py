@@ -14,6 +14,9 @@ from linter.checks import (
     accepted_domain,
     certificate_coverage,
     certificate_reference,
+    domain_syntax,
+    match,
+    pattern,
     require_any,
     sender_ips,
 )
@@ -22,6 +25,9 @@ CHECKS: dict[str, ModuleType] = {
     "accepted-domain": accepted_domain,
     "certificate-coverage": certificate_coverage,
     "certificate-reference": certificate_reference,
+    "domain-syntax": domain_syntax,
+    "match": match,
+    "pattern": pattern,
     "require-any": require_any,
     "sender-ips": sender_ips,
 }

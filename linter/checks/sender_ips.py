@@ -1,27 +1,43 @@
-"""Every entry of an IP list is a form Exchange Online accepts (IPv4, single or CIDR /24-/32)."""
+"""Entries of an IP list: ``report: format`` yields each that is not a form Exchange Online accepts
+(IPv4, a single address or CIDR /24 to /32); ``report: special`` yields each well-formed one that
+lies in a private, shared, documentation or other non-public range."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from linter.checks.params import ONE_PROPERTY, one_property
 from linter.model import Hit, Object
 from linter.scopes import Scope
 
-PARAMS = ONE_PROPERTY
-prepare = one_property
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["property"],
+    "properties": {"property": {"type": "string"}, "report": {"enum": ["format", "special"]}},
+}
 
 
-def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.ips import SenderIPError, parse_sender_ip
+def prepare(params: dict[str, Any]) -> tuple[str, str]:
+    return str(params["property"]), str(params.get("report", "format"))
 
+
+def check(prepared: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
+    from linter.ips import SenderIPError, parse_sender_ip, special_purpose
+
+    name, report = prepared
     value = obj.get(name)
     for index, entry in enumerate(value if isinstance(value, list) else []):
         try:
-            parse_sender_ip(str(entry))
+            network = parse_sender_ip(str(entry))
         except SenderIPError as exc:
-            yield Hit(
-                (name, index),
-                f"{name} entry {entry!r}: {exc}",
-                {"value": entry, "reason": exc.reason, "reason_text": str(exc)},
-            )
+            if report == "format":
+                yield Hit(
+                    (name, index),
+                    f"{name} entry {entry!r}: {exc}",
+                    {"value": entry, "reason": exc.reason, "reason_text": str(exc)},
+                )
+            continue
+        label = special_purpose(network)
+        if report == "special" and label is not None:
+            yield Hit((name, index), f"{name} entry {entry!r} is {label}", {"value": entry, "range": label})
