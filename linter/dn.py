@@ -264,7 +264,9 @@ class _DNReader:
         return self.text[self.index : self.index + 1]
 
     def _skip_spaces(self) -> None:
-        while self._peek().isspace():
+        """Only the space is insignificant around values (RFC 4514); a control character that
+        looks like white space to Python is part of the value."""
+        while self._peek() == " ":
             self.index += 1
 
     def _attribute_and_value(self, after_plus: bool) -> tuple[str, str]:

@@ -84,10 +84,14 @@ def _same(actual: Any, expected: Any) -> bool:
 class Engine:
     def __init__(self, rules: list[Rule], as_of: dt.date | None = None) -> None:
         self.rules = {r.id: r for r in rules}
+        from linter.checks import CHECKS
+
         self.by_kind: dict[str, list[Rule]] = {}
+        self.across: dict[str, list[Rule]] = {}  # rules whose primitive compares scopes
         for rule in rules:
             if rule.kind and rule.check:
-                self.by_kind.setdefault(rule.kind, []).append(rule)
+                table = self.across if getattr(CHECKS[rule.check], "CROSS_SCOPE", False) else self.by_kind
+                table.setdefault(rule.kind, []).append(rule)
         self.as_of = as_of or dt.date.today()
 
     # --- findings from the pipeline -------------------------------------------------------
@@ -163,6 +167,83 @@ class Engine:
                 findings.extend(self._from_hit(rule, obj, scope, hit) for hit in hits)
         return findings
 
+    def claims(self, scope: Scope) -> list[Claim]:
+        """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
+        from linter.checks import CHECKS
+
+        found: list[Claim] = []
+        tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
+        for obj in scope.objects:
+            for rule in self.across.get(obj.kind, ()):
+                if not matches(rule.where, obj):
+                    continue
+                for pointer, value in CHECKS[rule.check or ""].claims(rule.prepared, obj, scope):
+                    where = Location.at(obj.path, span(obj.document, obj.raw_pointer(pointer)))
+                    found.append(
+                        Claim(rule.id, scope.directory, tenant, label(obj), obj, pointer, where, value)
+                    )
+        return found
+
+    def cross_findings(self, claims: list[Claim]) -> list[Finding]:
+        """A claim that overlaps a claim of another scope is a finding, with the others related."""
+        from linter.checks import CHECKS
+
+        groups: dict[tuple[str, str], list[Claim]] = {}
+        for claim in claims:
+            primitive = CHECKS[self.rules[claim.rule_id].check or ""]
+            groups.setdefault((claim.rule_id, primitive.bucket(claim.value)), []).append(claim)
+        findings: list[Finding] = []
+        for (rule_id, _), group in groups.items():
+            rule = self.rules[rule_id]
+            overlap = CHECKS[rule.check or ""].overlap
+            for claim in group:
+                others = [o for o in group if o.scope != claim.scope and overlap(claim.value, o.value)]
+                if not others:
+                    continue
+                values = {
+                    "identity": claim.obj.identity,
+                    "kind": claim.obj.kind,
+                    "label": claim.label,
+                    "property": str(claim.pointer[0]),
+                    "value": claim.written,
+                    "tenant": claim.tenant,
+                    "others": "; ".join(f"{o.label} of tenant {o.tenant} ({o.written})" for o in others),
+                }
+                message = (fill(rule.message, values) if rule.message else None) or (
+                    f"{claim.label} of tenant {claim.tenant} claims {claim.written}, as do {values['others']}"
+                )
+                related = tuple(
+                    Location(
+                        o.location.path,
+                        o.location.line,
+                        o.location.column,
+                        o.location.end_line,
+                        o.location.end_column,
+                        f"{o.label} of tenant {o.tenant}",
+                    )
+                    for o in others
+                )
+                findings.append(
+                    self._finding(
+                        rule,
+                        claim.location.path,
+                        Span(
+                            claim.location.line,
+                            claim.location.column,
+                            claim.location.end_line,
+                            claim.location.end_column,
+                        ),
+                        message,
+                        claim.scope,
+                        obj=claim.obj,
+                        pointer=claim.pointer,
+                        related=related,
+                        fix=fill(rule.fix, values) if rule.fix else None,
+                        key=(claim.obj.identity, pointer_text(claim.pointer)),
+                    )
+                )
+        return findings
+
     def _crash(self, rule: Rule, obj: Object, scope: Scope, exc: Exception) -> Finding:
         message = (
             f"{label(obj)}: rule {rule.id} ({rule.name}) failed with {type(exc).__name__}: {exc}; "
@@ -229,9 +310,29 @@ PARALLEL_MIN_SCOPES = 64
 """Below this many scopes a second process costs more than it saves."""
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A value an object claims for its tenant alone (see checks/shared_across_tenants.py)."""
+
+    rule_id: str
+    scope: str
+    tenant: str
+    label: str
+    obj: Object
+    pointer: Pointer
+    location: Location
+    value: Any
+
+    @property
+    def written(self) -> str:
+        """The value as the definition writes it."""
+        return str(_value_at(self.obj.props, self.pointer))
+
+
 @dataclass
 class _Partial:
     findings: list[Finding] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
     objects: int = 0
     certificates: int = 0
@@ -253,6 +354,7 @@ def _lint_scopes(
         partial.files.update(scope.files)
         partial.findings += [engine.from_problem(p, directory) for p in problems]
         partial.findings += engine.run_scope(scope)
+        partial.claims += engine.claims(scope)
     partial.findings = [f for f in partial.findings if _involves(f, targets)]
     return partial
 
@@ -280,6 +382,10 @@ def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | Non
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
+    claims = [c for p in partials for c in p.claims]
+    if claims:
+        across = Engine(rules, as_of).cross_findings(claims)
+        partials.append(_Partial(findings=[f for f in across if _involves(f, targets)]))
     for partial in partials:
         report.scopes += partial.scopes
         report.objects += partial.objects

@@ -3,7 +3,8 @@
 Each module has ``PARAMS`` (a JSON Schema for the rule's params), ``prepare(params)`` (compiled
 once per rule) and ``check(prepared, obj, scope)``, a generator of ``Hit`` values: a pointer into
 the object, a message, values for the rule's templates and related places. A primitive never
-opens a file and knows no line numbers.
+opens a file and knows no line numbers. A primitive marked ``CROSS_SCOPE`` yields claims
+instead (``claims(prepared, obj, scope)``), which the engine compares between scopes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from linter.checks import (
     pattern,
     require_any,
     sender_ips,
+    shared_across_tenants,
 )
 
 CHECKS: dict[str, ModuleType] = {
@@ -30,4 +32,5 @@ CHECKS: dict[str, ModuleType] = {
     "pattern": pattern,
     "require-any": require_any,
     "sender-ips": sender_ips,
+    "shared-across-tenants": shared_across_tenants,
 }
