@@ -24,6 +24,51 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+
+
+class _FormatAction(argparse.Action):
+    """--format F [--output FILE] ...: each --output belongs to the --format before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option: str | None = None,
+    ) -> None:
+        outputs = list(getattr(namespace, self.dest, None) or [])
+        outputs.append([values, None])
+        setattr(namespace, self.dest, outputs)
+
+
+class _OutputAction(argparse.Action):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option: str | None = None,
+    ) -> None:
+        outputs = list(getattr(namespace, self.dest, None) or [])
+        if not outputs or outputs[-1][1] is not None:
+            raise UsageError(f"--output {values}: name the --format it is for just before it")
+        outputs[-1][1] = values
+        setattr(namespace, self.dest, outputs)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same directory and rename, so a reader never sees half."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+    ) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)
+
+
 def _ids(text: str) -> list[str]:
     return [part.strip().upper() for part in text.split(",") if part.strip()]
 
@@ -50,7 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        dest="outputs",
+        action=_FormatAction,
+        choices=REPORT_FORMATS,
+        help="text (default; github under GitHub Actions), json, sarif, junit, github or gitlab; repeatable",
+    )
+    check.add_argument(
+        "--output",
+        dest="outputs",
+        action=_OutputAction,
+        metavar="FILE",
+        help="write the format named just before to FILE instead of standard output",
+    )
     check.add_argument(
         "--fail-on",
         choices=("error", "warning", "info", "none"),
@@ -177,9 +235,13 @@ def _check(args: argparse.Namespace) -> int:
     rules = [r for r in all_rules if r.check is None or selected(r.id, args.select, args.ignore)]
     report = lint(root, targets, rules, args.as_of)
     report.findings = [f for f in report.findings if selected(f.rule_id, args.select, args.ignore)]
-    color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    output = FORMATTERS[args.format](report, color=color)
-    sys.stdout.write(output)
+    outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
+    for name, destination in outputs:
+        if destination is None:
+            color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            sys.stdout.write(FORMATTERS[name](report, color=color))
+        else:
+            write_atomic(Path(destination), FORMATTERS[name](report, color=False))
     if args.fail_on == "none":
         return EXIT_CLEAN
     threshold = SEVERITY_RANK[args.fail_on]

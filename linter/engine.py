@@ -38,6 +38,17 @@ class Report:
     certificates: int = 0
     scopes: int = 0
     rules: list[Rule] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)  # every (rule, object) evaluated, for JUnit
+
+
+@dataclass(frozen=True, order=True)
+class Checked:
+    """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
+
+    rule_id: str
+    kind: str
+    identity: str
+    path: str
 
 
 def fingerprint(*parts: str) -> str:
@@ -148,7 +159,7 @@ class Engine:
 
     # --- rules over objects ---------------------------------------------------------------
 
-    def run_scope(self, scope: Scope) -> list[Finding]:
+    def run_scope(self, scope: Scope, checked: list[Checked] | None = None) -> list[Finding]:
         scope.as_of = self.as_of
         findings: list[Finding] = []
         targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
@@ -159,6 +170,8 @@ class Engine:
                 from linter.checks import CHECKS
 
                 primitive = CHECKS[rule.check or ""]
+                if checked is not None:
+                    checked.append(Checked(rule.id, obj.kind, obj.identity, obj.path))
                 try:
                     hits = list(primitive.check(rule.prepared, obj, scope))
                 except Exception as exc:  # a primitive's bug must not hide the other findings
@@ -333,6 +346,7 @@ class Claim:
 class _Partial:
     findings: list[Finding] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
     objects: int = 0
     certificates: int = 0
@@ -353,7 +367,7 @@ def _lint_scopes(
         partial.certificates += len(scope.certificates)
         partial.files.update(scope.files)
         partial.findings += [engine.from_problem(p, directory) for p in problems]
-        partial.findings += engine.run_scope(scope)
+        partial.findings += engine.run_scope(scope, partial.checked)
         partial.claims += engine.claims(scope)
     partial.findings = [f for f in partial.findings if _involves(f, targets)]
     return partial
@@ -391,6 +405,7 @@ def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | Non
         report.objects += partial.objects
         report.certificates += partial.certificates
         files |= partial.files
+        report.checked += [c for c in partial.checked if _involves_path(c.path, targets)]
         for finding in partial.findings:
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:
@@ -402,4 +417,8 @@ def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | Non
 
 
 def _involves(finding: Finding, targets: list[str]) -> bool:
-    return not targets or any(is_under(p, t) for p in finding.paths for t in targets)
+    return any(_involves_path(p, targets) for p in finding.paths)
+
+
+def _involves_path(path: str, targets: list[str]) -> bool:
+    return not targets or any(is_under(path, t) for t in targets)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from linter.engine import Report
-from linter.formatters import json_format, text
+from linter.formatters import github, gitlab, json_format, junit, sarif, text
 
 FORMATTERS: dict[str, Callable[..., str]] = {
     "text": text.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "gitlab": gitlab.render,
+    "junit": junit.render,
 }
 
 __all__ = ["FORMATTERS", "Report"]
