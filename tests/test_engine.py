@@ -132,10 +132,13 @@ def test_claims_are_compared_across_scopes_in_parallel_runs_too(
         files[f"t{i}/inbound.yaml"] = INBOUND.format(name=f"I{i}") + f"SenderIPAddresses: [{address}]\n"
     root = write(files)
     monkeypatch.setattr(linter.engine, "_workers", lambda scopes: 2)
-    found = [(f.rule_id, f.path, [r.path for r in f.related]) for f in lint(root, [], rules).findings]
+    report = lint(root, [], rules)
+    found = [
+        (f.rule_id, f.path, [r.path for r in f.related]) for f in report.findings if f.rule_id == "EX701"
+    ]
     assert found == [
         ("EX701", "t0/inbound.yaml", ["t5/inbound.yaml"]),
         ("EX701", "t5/inbound.yaml", ["t0/inbound.yaml"]),
     ]
     # a run over one tenant's file sees only that tenant: nothing to compare with
-    assert [f.rule_id for f in lint(root, ["t0/inbound.yaml"], rules).findings] == []
+    assert [f for f in lint(root, ["t0/inbound.yaml"], rules).findings if f.rule_id == "EX701"] == []
