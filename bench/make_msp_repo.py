@@ -49,8 +49,10 @@ FILES = {
     ),
     "onprem/receive.yaml": (
         "kind: ReceiveConnector\nServer: EX01\nName: Default Frontend EX01\n"
+        "TlsCertificateName: '<I>CN=Bench CA, O=Bench<S>CN=mail.{t}.com'\n"
         "TlsDomainCapabilities: ['mail.protection.outlook.com:AcceptCloudServicesMail']\n---\n"
         "kind: ReceiveConnector\nServer: EX02\nName: Default Frontend EX02\n"
+        "TlsCertificateName: '<I>CN=Bench CA, O=Bench<S>CN=mail.{t}.com'\n"
         "TlsDomainCapabilities: ['mail.protection.outlook.com:AcceptCloudServicesMail']\n"
     ),
     "onprem/servers.yaml": (

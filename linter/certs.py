@@ -254,6 +254,7 @@ def _describe(cert: x509.Certificate, path: str, index: int, line: int, end_line
         is_ca=_is_ca(cert),
         thumbprint=_thumbprint(cert),
         serial_number=_serial_hex(cert.serial_number),
+        der=_der(cert),
     )
 
 
@@ -324,10 +325,39 @@ def _signed_by_own_key(cert: x509.Certificate) -> bool:
 
     Old self-signed Exchange certificates are SHA-1; they must still count as self-signed.
     """
+    return _signed_with(cert, cert)
+
+
+def signed_by(der: bytes, issuer_der: bytes) -> bool | None:
+    """Whether the certificate ``der`` was signed with the key of the certificate ``issuer_der``;
+    None when either cannot be read. Names are not compared here, and SHA-1 signatures are
+    verified too (``verify_directly_issued_by`` refuses them), since chains of old certificates
+    must be judged as well."""
+    from cryptography import x509
+
+    if not der or not issuer_der:
+        return None
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        issuer = x509.load_der_x509_certificate(issuer_der)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        return None
+    return _signed_with(cert, issuer)
+
+
+def _der(cert: x509.Certificate) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def _signed_with(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
     try:
-        key, signature, tbs = cert.public_key(), cert.signature, cert.tbs_certificate_bytes
+        key, signature, tbs = issuer.public_key(), cert.signature, cert.tbs_certificate_bytes
         algorithm, parameters = cert.signature_hash_algorithm, cert.signature_algorithm_parameters
         if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
             key.verify(signature, tbs)

@@ -8,9 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from linter.model import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from linter.engine import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -91,7 +94,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="lint definition and certificate files")
+    selection = _Parser(add_help=False)
+    selection.add_argument(
+        "--select",
+        type=_ids,
+        default=[],
+        metavar="IDS",
+        help="only these rule ids or prefixes (comma-separated)",
+    )
+    selection.add_argument(
+        "--ignore",
+        type=_ids,
+        default=[],
+        metavar="IDS",
+        help="skip these rule ids or prefixes (comma-separated)",
+    )
+    selection.add_argument(
+        "--root",
+        type=Path,
+        help="the lint root (default: the enclosing git work tree, else the current directory)",
+    )
+    selection.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
+    )
+    selection.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    check = commands.add_parser("check", parents=[selection], help="lint definition and certificate files")
     check.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)"
     )
@@ -116,28 +144,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding has at least this severity (default: error)",
     )
     check.add_argument(
-        "--select",
-        type=_ids,
-        default=[],
-        metavar="IDS",
-        help="only these rule ids or prefixes (comma-separated)",
+        "--baseline", type=Path, metavar="FILE", help="report only findings that are not in this baseline"
     )
     check.add_argument(
-        "--ignore",
-        type=_ids,
-        default=[],
-        metavar="IDS",
-        help="skip these rule ids or prefixes (comma-separated)",
+        "--diff-base",
+        metavar="REF",
+        help="report only findings that the git commit REF does not have (for pull requests)",
     )
-    check.add_argument(
-        "--root",
-        type=Path,
-        help="the lint root (default: the enclosing git work tree, else the current directory)",
+
+    baseline = commands.add_parser(
+        "baseline", help="record the current findings, to report only new ones later"
     )
-    check.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
+    baseline_commands = baseline.add_subparsers(
+        dest="baseline_command", metavar="ACTION", parser_class=_Parser
     )
-    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    write = baseline_commands.add_parser(
+        "write", parents=[selection], help="write the baseline of PATHs to FILE"
+    )
+    write.add_argument("file", type=Path, metavar="FILE")
+    write.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)"
+    )
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -178,6 +205,8 @@ def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         return _check(args)
     if args.command == "rules":
         return _rules(args)
+    if args.command == "baseline" and args.baseline_command == "write":
+        return _baseline_write(args)
     if args.command == "explain":
         return _explain(args)
     parser.print_help()
@@ -218,9 +247,9 @@ def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     return best_select >= best_ignore
 
 
-def _check(args: argparse.Namespace) -> int:
+def _lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
+    """Run the rules the selection options leave on over the targets."""
     from linter.engine import lint
-    from linter.formatters import FORMATTERS
     from linter.rules import load_rules
 
     root = (args.root or find_root(Path.cwd())).resolve()
@@ -233,8 +262,43 @@ def _check(args: argparse.Namespace) -> int:
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, args.select, args.ignore)]
-    report = lint(root, targets, rules, args.as_of)
+    report = lint(root_override or root, targets, rules, args.as_of)
     report.findings = [f for f in report.findings if selected(f.rule_id, args.select, args.ignore)]
+    return report
+
+
+def _known_before(args: argparse.Namespace) -> frozenset[str]:
+    """Fingerprints of the baseline file and of the --diff-base commit's findings."""
+    import tempfile
+
+    from linter.baseline import BaselineError, export_tree, read
+
+    known: frozenset[str] = frozenset()
+    try:
+        if args.baseline:
+            known |= read(args.baseline)
+        if args.diff_base:
+            root = (args.root or find_root(Path.cwd())).resolve()
+            with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
+                export_tree(root, args.diff_base, Path(directory))
+                base = argparse.Namespace(**vars(args))
+                base.paths = [p for p in args.paths if (Path(directory) / _targets(root, [p])[0]).exists()]
+                if args.paths and not base.paths:
+                    return known  # the files are new: everything in them is new
+                known |= {f.fingerprint for f in _lint(base, Path(directory)).findings}
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    return known
+
+
+def _check(args: argparse.Namespace) -> int:
+    from linter.formatters import FORMATTERS
+
+    report = _lint(args)
+    if args.baseline or args.diff_base:
+        from linter.baseline import new_findings
+
+        report.findings, report.known = new_findings(report.findings, _known_before(args))
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     for name, destination in outputs:
         if destination is None:
@@ -247,6 +311,15 @@ def _check(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _baseline_write(args: argparse.Namespace) -> int:
+    from linter.baseline import render
+
+    report = _lint(args)
+    write_atomic(args.file, render(report))
+    print(f"{args.file}: {len(report.findings)} findings recorded", file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.conditions import matches
 from linter.definitions import DefinitionProblem
 from linter.definitions import label_of as label
 from linter.loader import Loader, Problem
@@ -26,6 +27,7 @@ from linter.model import (
     Rule,
     Span,
     pointer_text,
+    shown,
 )
 from linter.scopes import Scope, ScopeFinder, build_scope, is_under
 
@@ -39,6 +41,7 @@ class Report:
     scopes: int = 0
     rules: list[Rule] = field(default_factory=list)
     checked: list[Checked] = field(default_factory=list)  # every (rule, object) evaluated, for JUnit
+    known: int = 0  # findings left out because a baseline or the --diff-base commit has them
 
 
 @dataclass(frozen=True, order=True)
@@ -66,30 +69,6 @@ def fill(template: str, values: dict[str, Any]) -> str | None:
         return _Template().vformat(template, (), values)
     except (KeyError, IndexError, ValueError, AttributeError):
         return None
-
-
-def matches(where: dict[str, Any], obj: Object) -> bool:
-    """A rule's scope conditions; an absent property takes its documented default."""
-    for name, condition in where.items():
-        actual = obj.effective(name)
-        if not isinstance(condition, dict):
-            condition = {"equals": condition}
-        ((op, expected),) = condition.items()
-        if op == "present":
-            holds = obj.has(name) is expected
-        elif op in ("equals", "not"):
-            holds = _same(actual, expected) is (op == "equals")
-        else:
-            holds = any(_same(actual, e) for e in expected) is (op == "in")
-        if not holds:
-            return False
-    return True
-
-
-def _same(actual: Any, expected: Any) -> bool:
-    if isinstance(actual, str) and isinstance(expected, str):
-        return actual.lower() == expected.lower()
-    return bool(actual == expected and type(actual) is type(expected))
 
 
 class Engine:
@@ -279,7 +258,7 @@ class Engine:
             "kind": obj.kind,
             "label": label(obj),
             "property": str(hit.pointer[0]) if hit.pointer else "",
-            "value": current if current is not None else "",
+            "value": shown(current),
             **hit.values,
         }
         message = (fill(rule.message, values) if rule.message else None) or f"{label(obj)}: {hit.message}"

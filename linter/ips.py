@@ -22,6 +22,8 @@ __all__ = [
     "contains",
     "parse_address",
     "parse_sender_ip",
+    "parse_skip_entry",
+    "rfc1918_block",
     "special_purpose",
 ]
 
@@ -147,3 +149,47 @@ def _is_ipv6(text: str) -> bool:
         return ip_network(text, strict=False).version == 6
     except ValueError:
         return False
+
+
+# --- EFSkipIPs (Enhanced Filtering for Connectors) -------------------------------------------
+
+_RFC1918 = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
+_SKIP_FORMS = "a single IPv4 address, a range a-b or a CIDR block"
+
+
+def parse_skip_entry(value: str) -> tuple[IPv4Address, IPv4Address] | None:
+    """Read one EFSkipIPs entry, which Enhanced Filtering documents as a single address, an
+    ``a-b`` range or a CIDR block (any prefix), as its first and last IPv4 address.
+
+    Returns None for an IPv6 entry: the RFC 1918 rule this serves says nothing about IPv6.
+    Raises ``SenderIPError`` for anything else that is not one of those forms."""
+    text = value.strip()
+    start, dash, end = text.partition("-")
+    if dash:
+        if _is_ipv6(start.strip()) and _is_ipv6(end.strip()):
+            return None
+        first, first_prefix = _parse(start, _SKIP_FORMS)
+        last, last_prefix = _parse(end, _SKIP_FORMS)
+        if first_prefix is not None or last_prefix is not None:
+            raise SenderIPError("invalid", f"mixes a range with a prefix; give {_SKIP_FORMS}")
+        if last < first:
+            raise SenderIPError("range", f"ends before it starts; give {_SKIP_FORMS}")
+        return first, last
+    if ":" in text and _is_ipv6(text):
+        return None
+    address, prefix = _parse(text, _SKIP_FORMS)
+    if prefix is None:
+        return address, address
+    if prefix > MAX_PREFIX:
+        raise SenderIPError("prefix", f"has prefix /{prefix}, above /{MAX_PREFIX}; give {_SKIP_FORMS}")
+    network = IPv4Network(f"{address}/{prefix}", strict=False)
+    return network.network_address, network.broadcast_address
+
+
+def rfc1918_block(first: IPv4Address, last: IPv4Address) -> IPv4Network | None:
+    """The first RFC 1918 private block the range ``first``..``last`` reaches into; None when it
+    holds no private address."""
+    return next(
+        (b for b in _RFC1918 if first <= b.broadcast_address and last >= b.network_address),
+        None,
+    )

@@ -17,6 +17,13 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
+def shown(value: Any) -> Any:
+    """A value as the definition file writes it: true/false, not Python's True/False."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
 def pointer_text(pointer: Pointer) -> str:
     """Render a pointer as an RFC 6901 JSON pointer (``/SenderIPAddresses/1``)."""
     parts = (str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
@@ -164,6 +171,7 @@ class Certificate:
     is_ca: bool  # basicConstraints CA=true
     thumbprint: str  # SHA-1 of the DER, upper-case hex, as Get-ExchangeCertificate shows it
     serial_number: str  # upper-case hex
+    der: bytes = field(default=b"", repr=False, compare=False)  # the encoded certificate, for signatures
 
     @property
     def names(self) -> tuple[str, ...]:

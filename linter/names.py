@@ -16,6 +16,7 @@ import encodings.idna
 import enum
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = [
     "Coverage",
@@ -54,6 +55,7 @@ class Coverage(enum.Enum):
 _STRENGTH = {Coverage.NONE: 0, Coverage.WILDCARD_CERTIFICATE: 1, Coverage.EXACT: 2}
 
 
+@lru_cache(maxsize=16384)
 def normalize(name: str) -> str:
     """Return the canonical form of a DNS name or a leading-wildcard pattern.
 

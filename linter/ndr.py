@@ -44,6 +44,14 @@ NDRS: dict[str, tuple[str, str]] = {
         "The on-premises receive certificate is expired, does not match TlsDomain, or a receiving "
         "server lacks TlsCertificateName.",
     ),
+    "550 5.4.1": (
+        "550 5.4.1 Relay Access Denied / 550 5.4.1 Recipient address rejected: Access denied",
+        "The receiving side does not accept mail for the recipient's domain: the MX record is wrong, "
+        "the domain is not accepted or not active, or the hybrid connectors are wrong; the second "
+        "form is Directory Based Edge Blocking rejecting a recipient unknown in an Authoritative "
+        "domain whose recipients still live on-premises (make it InternalRelay, with an outbound "
+        "connector to on-premises).",
+    ),
 }
 
 

@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 HEALTHY = REPO / "examples" / "contoso-healthy"
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
 INBOUND_LINE = "exo/inbound-connector.yaml:10:1"
+OUTBOUND_LINE = "exo/outbound-connector.yaml:10:1"
+AS_OF = ("--as-of", "2026-11-26")  # the examples' certificates expire; judge them on a fixed day
 
 
 @pytest.fixture
@@ -32,17 +34,22 @@ def findings_schema() -> Draft202012Validator:
 
 
 def test_healthy_example_is_clean(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli(examples, "check", "contoso-healthy")
+    code, out, err = cli(examples, "check", "contoso-healthy", *AS_OF)
     assert (code, err) == (0, "")
     assert out.startswith("no findings in 8 files: 12 objects, 2 certificates, 1 scope")
 
 
 def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json")
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json", *AS_OF)
     assert code == 1
     report = json.loads(out)
     findings_schema().validate(report)
-    [finding] = report["findings"]
+    # the renewal breaks both directions: relay into EXO (EX601) and EXO's TLS to on-premises (EX205)
+    assert [(f["rule_id"], f["path"], f["line"]) for f in report["findings"]] == [
+        ("EX601", f"contoso-renewed-certificate/{INBOUND_LINE.rsplit(':', 2)[0]}", 10),
+        ("EX205", f"contoso-renewed-certificate/{OUTBOUND_LINE.rsplit(':', 2)[0]}", 10),
+    ]
+    finding = report["findings"][0]
     assert finding["rule_id"] == "EX601"
     assert "550 5.7.64" in finding["ndr"]
     assert (finding["path"], finding["line"], finding["column"]) == (
@@ -63,32 +70,35 @@ def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples:
 
 
 def test_text_output_line_format(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate")
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", *AS_OF)
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith(
         f"contoso-renewed-certificate/{INBOUND_LINE}: EX601 [error] Inbound connector "
     )
-    assert lines[-1].startswith("1 finding (1 error) in 8 files")
+    assert lines[1].startswith(
+        f"contoso-renewed-certificate/{OUTBOUND_LINE}: EX205 [error] Outbound connector "
+    )
+    assert lines[-1].startswith("2 findings (2 errors) in 8 files")
     assert "\033[" not in out  # no colour when not on a terminal
 
 
 def test_a_changed_certificate_file_reports_the_connector_it_breaks(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/certs/smtp.contoso.com.cer")
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/certs/smtp.contoso.com.cer", *AS_OF)
     assert code == 1
     assert f"contoso-renewed-certificate/{INBOUND_LINE}: EX601" in out
 
 
 def test_a_file_that_no_finding_involves_is_clean(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/tenant.yaml")
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/tenant.yaml", *AS_OF)
     assert code == 0
     assert out.startswith("no findings")
 
 
 def test_fingerprints_ignore_line_moves(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
     def fingerprint() -> tuple[str, int]:
-        _, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json")
-        [finding] = json.loads(out)["findings"]
+        _, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json", *AS_OF)
+        [finding] = [f for f in json.loads(out)["findings"] if f["rule_id"] == "EX601"]
         return finding["fingerprint"], finding["line"]
 
     before = fingerprint()
@@ -103,14 +113,15 @@ def test_fingerprints_ignore_line_moves(cli, examples: Path) -> None:  # type: i
     [
         (["--fail-on", "error"], 1),
         (["--fail-on", "none"], 0),
-        (["--ignore", "EX601"], 0),
-        (["--ignore", "EX6"], 0),
-        (["--ignore", "EX6", "--select", "EX601"], 1),  # the longer prefix wins
+        (["--ignore", "EX601"], 1),  # EX205 remains
+        (["--ignore", "EX601,EX205"], 0),
+        (["--ignore", "EX6,EX2"], 0),
+        (["--ignore", "EX6,EX2", "--select", "EX601"], 1),  # the longer prefix wins
         (["--select", "EX1"], 0),
     ],
 )
 def test_selection_and_fail_on(cli, examples: Path, args: list[str], code: int) -> None:  # type: ignore[no-untyped-def]
-    assert cli(examples, "check", "contoso-renewed-certificate", *args)[0] == code
+    assert cli(examples, "check", "contoso-renewed-certificate", *AS_OF, *args)[0] == code
 
 
 def test_fail_on_warning(cli, write) -> None:  # type: ignore[no-untyped-def]

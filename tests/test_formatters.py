@@ -3,6 +3,7 @@ GitLab, Jenkins and Azure DevOps document."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -48,7 +49,7 @@ def junit_schema() -> xmlschema.XMLSchema:
 
 
 def report_of(directory: Path, rules):  # type: ignore[no-untyped-def]
-    return lint(directory, [], rules)
+    return lint(directory, [], rules, dt.date(2026, 11, 26))  # the examples' certificates expire
 
 
 def copy(source: Path, tmp_path: Path) -> Path:

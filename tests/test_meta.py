@@ -15,6 +15,13 @@ FIXTURES = REPO / "tests" / "fixtures" / "rules"
 NO_FAILING_INPUT = {"EX014": "reports exolint's own defects; tests/test_engine.py provokes it"}
 
 
+def test_every_builtin_rule_validates_in_full(rules) -> None:  # type: ignore[no-untyped-def]
+    from linter.rules import load_rule
+
+    for rule in rules:
+        assert load_rule(REPO / rule.path, rule.path) == rule  # schema and params validated, not trusted
+
+
 def test_rule_files_are_named_by_id_and_name(rules) -> None:  # type: ignore[no-untyped-def]
     for rule in rules:
         path = Path(rule.path)

@@ -21,6 +21,8 @@ from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
 EX601_LOCATION = "contoso-renewed-certificate/exo/inbound-connector.yaml:10:1: EX601 [error]"
+EX205_LOCATION = "contoso-renewed-certificate/exo/outbound-connector.yaml:10:1: EX205 [error]"
+AS_OF = ("--as-of", "2026-11-26")  # the examples' certificates expire; judge them on a fixed day
 
 
 def _env() -> dict[str, str]:
@@ -169,13 +171,22 @@ def test_explain_ndr(installed: Installed) -> None:
 def test_check_examples_outside_the_source(installed: Installed) -> None:
     elsewhere = installed.elsewhere
     renewed = run(
-        elsewhere, installed.exolint, "check", "--root", elsewhere, elsewhere / "contoso-renewed-certificate"
+        elsewhere,
+        installed.exolint,
+        "check",
+        *AS_OF,
+        "--root",
+        elsewhere,
+        elsewhere / "contoso-renewed-certificate",
     )
     assert renewed.returncode == 1, renewed.stdout + renewed.stderr
     findings = [line for line in renewed.stdout.splitlines() if re.match(r"\S+:\d+:\d+: EX\d{3} ", line)]
-    assert len(findings) == 1 and findings[0].startswith(EX601_LOCATION), renewed.stdout
+    assert len(findings) == 2, renewed.stdout
+    assert findings[0].startswith(EX601_LOCATION) and findings[1].startswith(EX205_LOCATION), renewed.stdout
 
-    healthy = run(elsewhere, installed.exolint, "check", "--root", elsewhere, elsewhere / "contoso-healthy")
+    healthy = run(
+        elsewhere, installed.exolint, "check", *AS_OF, "--root", elsewhere, elsewhere / "contoso-healthy"
+    )
     assert healthy.returncode == 0, healthy.stdout + healthy.stderr
     assert not re.search(r"^\S+:\d+:\d+: EX\d{3} ", healthy.stdout, re.M), healthy.stdout
 
@@ -191,7 +202,7 @@ def test_source_tree_removed(installed: Installed) -> None:
 
     # and it still lints, with its schemas, from its own package
     renewed = run(
-        installed.elsewhere, installed.exolint, "check", "--root", ".", "contoso-renewed-certificate"
+        installed.elsewhere, installed.exolint, "check", *AS_OF, "--root", ".", "contoso-renewed-certificate"
     )
     assert renewed.returncode == 1, renewed.stdout + renewed.stderr
     assert EX601_LOCATION in renewed.stdout

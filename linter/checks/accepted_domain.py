@@ -1,21 +1,36 @@
-"""Each name in a property is an accepted domain of the tenant, or a wildcard over one."""
+"""Each name in a property is an accepted domain of the tenant, or a wildcard over one.
+
+``wildcards: domain`` (the default) lets a wildcard entry pass when its domain is accepted
+(``*.contoso.com`` over an accepted ``contoso.com``), as a certificate name may; ``wildcards:
+pattern`` asks that the whole set a wildcard entry names be accepted (an accepted
+``*.contoso.com`` or wider), for properties whose values must themselves be accepted domains.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from linter import hybrid
-from linter.checks.params import ONE_PROPERTY, one_property
 from linter.model import Hit, Object
 from linter.scopes import Scope
 
-PARAMS = ONE_PROPERTY
-prepare = one_property
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["property"],
+    "properties": {"property": {"type": "string"}, "wildcards": {"enum": ["domain", "pattern"]}},
+}
 
 
-def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.names import connector_name_problem
+def prepare(params: dict[str, Any]) -> tuple[str, bool]:
+    return str(params["property"]), params.get("wildcards", "domain") == "pattern"
 
+
+def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
+    from linter.names import connector_name_problem, pattern_covers
+
+    name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
     if not scope.of("AcceptedDomain"):
         return  # the repository does not describe the tenant's domains: nothing to compare with
@@ -24,7 +39,11 @@ def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
     for index, entry in entries:
         if not isinstance(entry, str) or connector_name_problem(entry) is not None:
             continue  # empty or malformed: other rules say so
-        if hybrid.accepted_cover(scope, entry) is None:
+        if whole_pattern:
+            covered = any(pattern_covers(domain, entry) for domain in accepted)
+        else:
+            covered = hybrid.accepted_cover(scope, entry) is not None
+        if not covered:
             pointer = (name,) if index is None else (name, index)
             yield Hit(
                 pointer,

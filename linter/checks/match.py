@@ -10,22 +10,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.model import Hit, Object
+from linter.model import Hit, Object, shown
 from linter.scopes import Scope
 
 PARAMS = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {"property": {"description": "Where to point; the object when absent.", "type": "string"}},
+    "properties": {
+        "property": {
+            "description": (
+                "Where to point; the object when absent. A list names several places: the first "
+                "that the definition writes (a combination whose culprit may be left at its default)."
+            ),
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+        }
+    },
 }
 
 
-def prepare(params: dict[str, Any]) -> str | None:
+def prepare(params: dict[str, Any]) -> tuple[str, ...]:
     value = params.get("property")
-    return str(value) if value is not None else None
+    if value is None:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
-def check(name: str | None, obj: Object, scope: Scope) -> Iterator[Hit]:
+def check(names: tuple[str, ...], obj: Object, scope: Scope) -> Iterator[Hit]:
+    name = next((n for n in names if n in obj.props), names[0] if names else None)
     pointer = (name,) if name else ()
-    shown = f"{name} is {obj.effective(name)!r}" if name else "matches"
-    yield Hit(pointer, shown)
+    yield Hit(pointer, f"{name} is {shown(obj.effective(name))}" if name else "matches")

@@ -58,6 +58,7 @@ def render(report: Report, color: bool = False) -> str:
             "objects": report.objects,
             "certificates": report.certificates,
             "scopes": report.scopes,
+            "known": report.known,
         },
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

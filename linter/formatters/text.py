@@ -24,8 +24,9 @@ def summary(report: Report) -> str:
     found = "no findings" if not total else f"{total} finding{'s' if total != 1 else ''}"
     parts = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in c.items() if n)
     detail = f" ({parts})" if parts else ""
+    known = f"; {report.known} more already known (baseline or --diff-base)" if report.known else ""
     return (
-        f"{found}{detail} in {report.files} file{'s' if report.files != 1 else ''}: "
+        f"{found}{detail}{known} in {report.files} file{'s' if report.files != 1 else ''}: "
         f"{report.objects} object{'s' if report.objects != 1 else ''}, "
         f"{report.certificates} certificate{'s' if report.certificates != 1 else ''}, "
         f"{report.scopes} scope{'s' if report.scopes != 1 else ''}"
