@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,9 @@ from typing import TYPE_CHECKING, NoReturn
 from linter.model import SEVERITY_RANK
 
 if TYPE_CHECKING:
+    from linter.config import Config
     from linter.engine import Report
+    from linter.model import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -117,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument(
         "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
     )
+    selection.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the configuration file (default: the nearest .exolint.yaml)",
+    )
     selection.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     check = commands.add_parser("check", parents=[selection], help="lint definition and certificate files")
@@ -140,8 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-on",
         choices=("error", "warning", "info", "none"),
-        default="error",
-        help="exit 1 when a finding has at least this severity (default: error)",
+        help="exit 1 when a finding has at least this severity (default: error, or the configuration's)",
     )
     check.add_argument(
         "--baseline", type=Path, metavar="FILE", help="report only findings that are not in this baseline"
@@ -165,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     write.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: the lint root)"
     )
+
+    config = commands.add_parser("config", help="the configuration in force")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", parser_class=_Parser)
+    show = config_commands.add_parser("show", help="print the effective configuration")
+    show.add_argument("--config", type=Path, metavar="FILE", help="the configuration file")
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -207,6 +220,9 @@ def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         return _rules(args)
     if args.command == "baseline" and args.baseline_command == "write":
         return _baseline_write(args)
+    if args.command == "config" and args.config_command == "show":
+        print(json.dumps(configuration(args).effective(), indent=2))
+        return EXIT_CLEAN
     if args.command == "explain":
         return _explain(args)
     parser.print_help()
@@ -247,23 +263,46 @@ def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     return best_select >= best_ignore
 
 
-def _lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
-    """Run the rules the selection options leave on over the targets."""
-    from linter.engine import lint
-    from linter.rules import load_rules
+def configuration(args: argparse.Namespace) -> Config:
+    """The configuration file named by --config, else the nearest one above the working directory."""
+    from linter.config import ConfigError, find, load
 
+    try:
+        return load(getattr(args, "config", None) or find(Path.cwd()))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def configured_rules(config: Config) -> list[Rule]:
+    """The built-in rules and the configuration's own, with its severity and option overrides."""
+    from linter.config import ConfigError
+    from linter.rules import RuleError, configure, load_rules
+
+    try:
+        return configure(load_rules(list(config.rules)), config)
+    except (ConfigError, RuleError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
+    """Run the rules the selection options and the configuration leave on over the targets."""
+    from linter.engine import lint
+
+    config = configuration(args)
     root = (args.root or find_root(Path.cwd())).resolve()
     if not root.is_dir():
         raise UsageError(f"{args.root}: the lint root must be a directory")
     targets = _targets(root, args.paths)
-    all_rules = load_rules()
+    all_rules = configured_rules(config)
+    select = args.select or list(config.select)
+    ignore = args.ignore or list(config.ignore)
     known = {r.id for r in all_rules}
-    for prefix in (*args.select, *args.ignore):
+    for prefix in (*select, *ignore):
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
-    rules = [r for r in all_rules if r.check is None or selected(r.id, args.select, args.ignore)]
-    report = lint(root_override or root, targets, rules, args.as_of)
-    report.findings = [f for f in report.findings if selected(f.rule_id, args.select, args.ignore)]
+    rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
+    report = lint(root_override or root, targets, rules, args.as_of, (config.include, config.exclude))
+    report.findings = [f for f in report.findings if selected(f.rule_id, select, ignore)]
     return report
 
 
@@ -306,9 +345,10 @@ def _check(args: argparse.Namespace) -> int:
             sys.stdout.write(FORMATTERS[name](report, color=color))
         else:
             write_atomic(Path(destination), FORMATTERS[name](report, color=False))
-    if args.fail_on == "none":
+    fail_on = args.fail_on or configuration(args).fail_on or "error"
+    if fail_on == "none":
         return EXIT_CLEAN
-    threshold = SEVERITY_RANK[args.fail_on]
+    threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
@@ -324,18 +364,16 @@ def _baseline_write(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     from linter.docs import rules_markdown, rules_table
-    from linter.rules import load_rules
 
-    rules = load_rules()
+    rules = configured_rules(configuration(args))
     sys.stdout.write(rules_markdown(rules) if args.format == "markdown" else rules_table(rules))
     return EXIT_CLEAN
 
 
 def _explain(args: argparse.Namespace) -> int:
     from linter.docs import explain_ndr, rule_text
-    from linter.rules import load_rules
 
-    rules = load_rules()
+    rules = configured_rules(configuration(args))
     topic = args.topic.strip()
     rule = next((r for r in rules if topic.upper() in (r.id, r.name.upper())), None)
     if rule is not None:

@@ -333,10 +333,15 @@ class _Partial:
 
 
 def _lint_scopes(
-    root: Path, directories: list[str], targets: list[str], rules: list[Rule], as_of: dt.date | None
+    root: Path,
+    directories: list[str],
+    targets: list[str],
+    rules: list[Rule],
+    as_of: dt.date | None,
+    globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> _Partial:
     """Lint some scopes in this process; each scope is independent of the others."""
-    finder = ScopeFinder(Loader(root))
+    finder = ScopeFinder(Loader(root, *globs))
     engine = Engine(rules, as_of)
     partial = _Partial()
     for directory in directories:
@@ -357,20 +362,26 @@ def _workers(scopes: int) -> int:
     return min(cpus, 8) if scopes >= PARALLEL_MIN_SCOPES else 1
 
 
-def lint(root: Path, targets: list[str], rules: list[Rule], as_of: dt.date | None = None) -> Report:
+def lint(
+    root: Path,
+    targets: list[str],
+    rules: list[Rule],
+    as_of: dt.date | None = None,
+    globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
     Scopes share nothing, so a repository of many tenants is split across processes."""
-    directories = ScopeFinder(Loader(root)).scopes_for(targets or [""])
+    directories = ScopeFinder(Loader(root, *globs)).scopes_for(targets or [""])
     workers = _workers(len(directories))
     if workers == 1:
-        partials = [_lint_scopes(root, directories, targets, rules, as_of)]
+        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs)]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of) for c in chunks if c]
+            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs) for c in chunks if c]
             partials = [f.result() for f in futures]
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()

@@ -70,8 +70,10 @@ def decode(data: bytes) -> tuple[str | None, int]:
 class Loader:
     """Reads files under one lint root; paths it returns are relative to that root."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
         self.root = root.resolve()
+        self.include = include  # globs from the configuration: only these files
+        self.exclude = exclude  # globs of files and directories left out
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
@@ -120,15 +122,28 @@ class Loader:
             except OSError:
                 continue
             if is_dir:
-                if not entry.name.startswith(".") and entry.name not in SKIPPED_DIRECTORIES:
+                hidden = entry.name.startswith(".") or entry.name in SKIPPED_DIRECTORIES
+                if not hidden and not self._excluded(rel):
                     subdirs.append(rel)
             elif entry.name.lower().endswith(
                 DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES + PRIVATE_KEY_SUFFIXES
-            ):
+            ) and self._wanted(rel):
                 files.append(rel)
         result = (files, subdirs, problems)
         self._listings[directory] = result
         return result
+
+    def _excluded(self, rel: str) -> bool:
+        from linter.config import glob_matches
+
+        return any(glob_matches(pattern, rel) for pattern in self.exclude)
+
+    def _wanted(self, rel: str) -> bool:
+        from linter.config import glob_matches
+
+        if self._excluded(rel):
+            return False
+        return not self.include or any(glob_matches(pattern, rel) for pattern in self.include)
 
     def _link_problem(self, entry: os.DirEntry[str], rel: str) -> Problem | None:
         """A link is read only when it resolves, without a loop, to a place inside the root."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.model import Rule
+
+if TYPE_CHECKING:
+    from linter.config import Config
 
 
 class RuleError(Exception):
@@ -122,6 +125,44 @@ def _check_where(shown: str, scope: dict[str, Any]) -> None:
             raise RuleError(
                 shown, f"scope.where names {name!r}; write it as documented: {names[name.lower()]}"
             )
+
+
+def configure(rules: list[Rule], config: Config) -> list[Rule]:
+    """Apply a configuration's severity and option overrides; options are merged over the rule's
+    params, validated against its primitive and prepared again."""
+    from dataclasses import replace
+
+    from jsonschema import Draft202012Validator
+
+    from linter.checks import CHECKS
+    from linter.config import ConfigError
+
+    by_id = {r.id: r for r in rules}
+    for section, overrides in (("severity", config.severity), ("options", config.options)):
+        for rule_id in overrides:
+            if rule_id not in by_id:
+                raise ConfigError(
+                    f"{config.where(section, rule_id)}: {rule_id} is not a rule; see `exolint rules`"
+                )
+    configured = []
+    for rule in rules:
+        if rule.id in config.severity:
+            rule = replace(rule, severity=config.severity[rule.id])
+        if rule.id in config.options:
+            where = config.where("options", rule.id)
+            if rule.check is None:
+                raise ConfigError(f"{where}: {rule.id} is reported by exolint itself and has no options")
+            primitive = CHECKS[rule.check]
+            params = {**rule.params, **config.options[rule.id]}
+            problems = list(Draft202012Validator(primitive.PARAMS).iter_errors(params))
+            if problems:
+                raise ConfigError(f"{where}: options of {rule.id}: {problems[0].message}")
+            try:
+                rule = replace(rule, params=params, prepared=primitive.prepare(params))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: options of {rule.id}: {exc}") from None
+        configured.append(rule)
+    return configured
 
 
 def load_rules(directories: list[Path] | None = None) -> list[Rule]:
