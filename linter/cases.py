@@ -4,7 +4,7 @@ real certificates generated from their specs, then linted like any repository.""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from linter.model import Finding, Rule
@@ -20,6 +20,11 @@ def materialize(case: dict[str, Any], directory: Path) -> None:
     specs = case.get("certificates", {})
     generated = build(specs) if specs else {}
     for rel, content in case["files"].items():
+        parts = PurePosixPath(rel).parts
+        if not parts or parts[0] == "/" or ".." in parts or "\\" in rel:
+            raise ValueError(
+                f"file {rel!r}: an example's files lie inside it; give a relative path without .."
+            )
         target = directory / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
@@ -41,12 +46,26 @@ def materialize(case: dict[str, Any], directory: Path) -> None:
             target.write_bytes(b"".join(generated[n].pem() for n in names))
 
 
+CONFIG = ".exolint.yaml"
+"""A case may hold a configuration file at its root; its settings apply as in a real run."""
+
+
 def run_case(case: dict[str, Any], directory: Path, rules: list[Rule]) -> list[Finding]:
+    """The findings ``exolint check`` reports for the case: linted, then selected and suppressed."""
+    from linter.cli import selected
+    from linter.config import Config, load
     from linter.engine import lint
+    from linter.rules import configure
+    from linter.suppress import finish
 
     materialize(case, directory)
     as_of = dt.date.fromisoformat(case["as_of"]) if case.get("as_of") else dt.date(2026, 6, 1)
-    return lint(directory, [], rules, as_of).findings
+    config = load(directory / CONFIG) if (directory / CONFIG).is_file() else Config()
+    if config.path is not None:
+        rules = configure(rules, config)
+    report = lint(directory, [], rules, as_of, (config.include, config.exclude))
+    active = lambda rule_id: selected(rule_id, list(config.select), list(config.ignore))  # noqa: E731
+    return finish(report, config, as_of, active=active, root=directory).findings
 
 
 def short(finding: Finding) -> str:
@@ -66,5 +85,5 @@ def verdict(rule: Rule, outcome: str, case: dict[str, Any], findings: list[Findi
     if rule.id not in INPUT_ERRORS:
         broken = [f"{short(f)} {f.message}" for f in findings if f.rule_id in INPUT_ERRORS]
         if broken:
-            problems.append(f"the case's own files are malformed: {broken}")
+            problems.append(f"the case's own files are malformed: {'; '.join(broken)}")
     return problems

@@ -155,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--baseline", type=Path, metavar="FILE", help="report only findings that are not in this baseline"
     )
     check.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="list suppressed findings too (text) and include them, marked, in SARIF",
+    )
+    check.add_argument(
         "--diff-base",
         metavar="REF",
         help="report only findings that the git commit REF does not have (for pull requests)",
@@ -178,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", parser_class=_Parser)
     show = config_commands.add_parser("show", help="print the effective configuration")
     show.add_argument("--config", type=Path, metavar="FILE", help="the configuration file")
+
+    test_rules = commands.add_parser(
+        "test-rules",
+        help="run the pass and fail examples of your own rules (exit 1 when one does not hold)",
+    )
+    test_rules.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="rule directories or rule files (default: the configuration's rules: directories)",
+    )
+    test_rules.add_argument("--config", type=Path, metavar="FILE", help="the configuration file")
+    test_rules.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -225,6 +243,8 @@ def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         return EXIT_CLEAN
     if args.command == "explain":
         return _explain(args)
+    if args.command == "test-rules":
+        return _test_rules(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -276,10 +296,10 @@ def configuration(args: argparse.Namespace) -> Config:
 def configured_rules(config: Config) -> list[Rule]:
     """The built-in rules and the configuration's own, with its severity and option overrides."""
     from linter.config import ConfigError
-    from linter.rules import RuleError, configure, load_rules
+    from linter.rules import RuleError, configure, configured_directories, load_rules
 
     try:
-        return configure(load_rules(list(config.rules)), config)
+        return configure(load_rules(configured_directories(config)), config)
     except (ConfigError, RuleError) as exc:
         raise UsageError(str(exc)) from None
 
@@ -302,8 +322,17 @@ def _lint(args: argparse.Namespace, root_override: Path | None = None) -> Report
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
     report = lint(root_override or root, targets, rules, args.as_of, (config.include, config.exclude))
-    report.findings = [f for f in report.findings if selected(f.rule_id, select, ignore)]
-    return report
+    from linter.suppress import finish
+
+    return finish(
+        report,
+        config,
+        args.as_of,
+        active=lambda rule_id: selected(rule_id, select, ignore),
+        known=all_rules,
+        targets=targets,
+        root=root,
+    )
 
 
 def _known_before(args: argparse.Namespace) -> frozenset[str]:
@@ -342,9 +371,10 @@ def _check(args: argparse.Namespace) -> int:
     for name, destination in outputs:
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            sys.stdout.write(FORMATTERS[name](report, color=color))
+            sys.stdout.write(FORMATTERS[name](report, color=color, show_suppressed=args.show_suppressed))
         else:
-            write_atomic(Path(destination), FORMATTERS[name](report, color=False))
+            text = FORMATTERS[name](report, color=False, show_suppressed=args.show_suppressed)
+            write_atomic(Path(destination), text)
     fail_on = args.fail_on or configuration(args).fail_on or "error"
     if fail_on == "none":
         return EXIT_CLEAN
@@ -384,3 +414,59 @@ def _explain(args: argparse.Namespace) -> int:
         raise UsageError(f"{topic}: neither a rule id nor an NDR code any rule prevents; see `exolint rules`")
     sys.stdout.write(text)
     return EXIT_CLEAN
+
+
+def _test_rules(args: argparse.Namespace) -> int:
+    """Run the examples of rule files. PATHs inside the configuration's rule directories are
+    loaded with all of them, as `exolint check` would load them (ids must be unique across)."""
+    from linter.config import ConfigError
+    from linter.rules import (
+        RULE_SUFFIXES,
+        RuleError,
+        configured_directories,
+        load_rules,
+        rule_files,
+        rule_label,
+    )
+    from linter.verify import verify
+
+    config = configuration(args)
+    try:
+        configured = configured_directories(config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    paths = [Path(raw) for raw in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        if path.is_file() and path.suffix.lower() not in RULE_SUFFIXES:
+            raise UsageError(f"{path}: not a rule file; give .yaml or .yml files or directories")
+    if not paths:
+        if not configured:
+            where = config.path or "the configuration (.exolint.yaml)"
+            raise UsageError(
+                f"no rule directories to test: name them (exolint test-rules DIR) or under rules: in {where}"
+            )
+        paths = configured
+
+    def inside(path: Path, directory: Path) -> bool:
+        return path.resolve() == directory.resolve() or directory.resolve() in path.resolve().parents
+
+    context = configured if any(inside(p, d) for p in paths for d in configured) else []
+    directories = [*context, *(p for p in paths if p.is_dir())]
+    files = [p for p in paths if p.is_file()]
+    tested: set[str] = set()
+    for path in paths:
+        found = rule_files(path) if path.is_dir() else [path]
+        if not found:
+            raise UsageError(f"{path}: holds no rule files (*.yaml, *.yml)")
+        tested |= {rule_label(f) for f in found}
+    try:
+        rules = load_rules(directories, files)
+    except RuleError as exc:
+        raise UsageError(str(exc)) from None
+    result = verify([r for r in rules if r.path in tested], rules)
+    for failure in result.failures:
+        print(failure)
+    print(result.summary())
+    return EXIT_FINDINGS if result.failures else EXIT_CLEAN

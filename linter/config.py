@@ -8,6 +8,7 @@ Command-line options win over the file: ``--select``/``--ignore`` replace the fi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -105,6 +106,15 @@ def load(path: Path | None) -> Config:
         raise ConfigError(
             f"{path}:{line_of(tuple(error.absolute_path))}: {where or 'the configuration'}: {error.message}"
         )
+    for index, suppression in enumerate(data.get("suppressions", ())):
+        if "until" in suppression:
+            try:
+                dt.date.fromisoformat(suppression["until"])
+            except ValueError:
+                raise ConfigError(
+                    f"{path}:{line_of(('suppressions', index, 'until'))}: suppressions/{index}/until: "
+                    f"{suppression['until']} is not a date"
+                ) from None
     base = path.parent
     return Config(
         path=path,

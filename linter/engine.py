@@ -26,6 +26,8 @@ from linter.model import (
     Ref,
     Rule,
     Span,
+    Suppressed,
+    SuppressionComment,
     pointer_text,
     shown,
 )
@@ -42,6 +44,8 @@ class Report:
     rules: list[Rule] = field(default_factory=list)
     checked: list[Checked] = field(default_factory=list)  # every (rule, object) evaluated, for JUnit
     known: int = 0  # findings left out because a baseline or the --diff-base commit has them
+    comments: dict[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file
+    suppressed: list[Suppressed] = field(default_factory=list)  # left out by linter/suppress.py
 
 
 @dataclass(frozen=True, order=True)
@@ -134,6 +138,7 @@ class Engine:
             fix=fix,
             fingerprint=fingerprint(rule.id, scope, obj.kind if obj else "", *key),
             scope=scope,
+            object_line=span(obj.document, obj.raw_pointer(())).line if obj else None,
         )
 
     # --- rules over objects ---------------------------------------------------------------
@@ -327,6 +332,7 @@ class _Partial:
     claims: list[Claim] = field(default_factory=list)
     checked: list[Checked] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
+    comments: dict[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)
     objects: int = 0
     certificates: int = 0
     scopes: int = 0
@@ -350,6 +356,10 @@ def _lint_scopes(
         partial.objects += len(scope.objects)
         partial.certificates += len(scope.certificates)
         partial.files.update(scope.files)
+        for rel in scope.files:  # carried along for the suppression stage, which reads them
+            loaded = finder.loader.loaded(rel)
+            if loaded is not None and loaded.comments:
+                partial.comments[rel] = tuple(loaded.comments)
         partial.findings += [engine.from_problem(p, directory) for p in problems]
         partial.findings += engine.run_scope(scope, partial.checked)
         partial.claims += engine.claims(scope)
@@ -395,6 +405,7 @@ def lint(
         report.objects += partial.objects
         report.certificates += partial.certificates
         files |= partial.files
+        report.comments |= partial.comments
         report.checked += [c for c in partial.checked if _involves_path(c.path, targets)]
         for finding in partial.findings:
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linter.model import Certificate, Document, Span
+from linter.model import Certificate, Document, Span, SuppressionComment
 
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
 CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der")
@@ -44,6 +44,7 @@ class LoadedFile:
     document: Document | None = None
     certificates: list[Certificate] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    comments: list[SuppressionComment] = field(default_factory=list)  # `# exolint: disable=...`
 
 
 def _line_span(line: int, column: int = 0) -> Span:
@@ -291,7 +292,12 @@ class Loader:
             return
         if not _MENTIONS_KIND.search(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
-        parser = parse_json if rel.lower().endswith(".json") else parse_yaml
+        is_json = rel.lower().endswith(".json")
+        if not is_json and "exolint:" in text:  # JSON has no comments
+            from linter.comments import read_comments
+
+            loaded.comments = read_comments(text)
+        parser = parse_json if is_json else parse_yaml
         try:
             document, parse_problems = parser(rel, text)
         except ParseError as exc:

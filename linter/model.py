@@ -250,8 +250,39 @@ class Finding:
     fix: str | None = field(compare=False, default=None)
     fingerprint: str = field(compare=False, default="")
     scope: str = field(compare=False, default="")
+    object_line: int | None = field(compare=False, default=None)  # first line of the object, if any
 
     @property
     def paths(self) -> tuple[str, ...]:
         """Every file the finding involves: its own and its related locations'."""
         return (self.path, *(r.path for r in self.related))
+
+
+@dataclass(frozen=True)
+class SuppressionComment:
+    """One ``# exolint: disable=ID[,ID] reason="..." until=YYYY-MM-DD`` comment, as written.
+
+    The loader reads these from the text; ``linter/suppress.py`` decides what they suppress."""
+
+    line: int  # 1-based line of the comment
+    column: int  # 1-based column of ``exolint:``
+    end_column: int  # end of the comment text (exclusive)
+    own_line: bool  # nothing but white space before the ``#``
+    text: str  # from ``exolint:`` to the end of the line
+    ids: tuple[str, ...] = ()  # upper-case rule ids
+    blanket: bool = False  # ``disable`` without ids, or ``disable=all``
+    reason: str | None = None
+    until: dt.date | None = None
+    problem: str | None = None  # what is wrong with the comment's syntax, if anything
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding left out of the report, and the suppression that left it out."""
+
+    finding: Finding
+    reason: str
+    until: dt.date | None
+    kind: str  # "inline" (a comment in the definition) or "configuration"
+    path: str  # where the suppression is written: the definition file or the configuration file
+    line: int

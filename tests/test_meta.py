@@ -92,7 +92,7 @@ def test_every_hook_is_in_the_readme() -> None:
     )
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     hooks = [hook["id"] for hook in document.data[0]]
-    assert hooks == ["exolint", "exolint-all"]
+    assert hooks == ["exolint", "exolint-all", "exolint-rules"]
     for hook in hooks:
         assert f"id: {hook} " in readme
 

@@ -32,6 +32,7 @@ from worktree import clean_env, working_tree_files
 REPO = Path(__file__).resolve().parent.parent
 HEALTHY = REPO / "examples" / "contoso-healthy"
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
+POLICIES = REPO / "examples" / "policies"
 
 INBOUND = "exo/inbound-connector.yaml"
 OUTBOUND = "exo/outbound-connector.yaml"
@@ -94,7 +95,7 @@ class Hooks:
     home: Path  # PRE_COMMIT_HOME, shared by the module
     repo: Path  # the snapshot of this working tree, a git repository
     rev: str
-    config: Path  # a .pre-commit-config.yaml naming both hooks of the snapshot
+    config: Path  # a .pre-commit-config.yaml naming every hook of the snapshot
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
     commit(snapshot, "snapshot of the working tree under test")
     rev = git(snapshot, "rev-parse", "HEAD").strip()
     config = base / "pre-commit-config.yaml"
-    hooks = [{"id": "exolint", "args": AS_OF}, {"id": "exolint-all", "args": AS_OF}]
+    hooks = [{"id": "exolint", "args": AS_OF}, {"id": "exolint-all", "args": AS_OF}, {"id": "exolint-rules"}]
     repo = {"repo": str(snapshot), "rev": rev, "hooks": hooks}
     config.write_text(json.dumps({"repos": [repo]}, indent=2), encoding="utf-8")  # JSON is YAML
     # Build the hook environment now (pip install of the snapshot and its dependencies), once.
@@ -244,6 +245,42 @@ def test_changed_files_hook_sees_upper_case_extensions(hooks: Hooks, deployment:
     assert result.code == 1, result.output
     assert result.status("exolint") == "Failed", result.output
     assert [(f[0], f[3]) for f in result.findings()] == [("certs/EXPORT.PFX", "EX901")], result.output
+
+
+def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deployment: Path) -> None:
+    shutil.copytree(POLICIES, deployment / "policies")
+    (deployment / ".exolint.yaml").write_text("rules: [policies]\n", encoding="utf-8")
+    git(deployment, "add", "-A")
+    name = "exolint rules (your own)"
+    added = run_hook(hooks, deployment, "exolint-rules", "--verbose")
+    assert added.code == 0, added.output
+    assert added.status(name) == "Passed", added.output
+    assert "4 rules, 16 examples: all hold" in added.output  # given files: the staged rule files
+    commit(deployment, "Contoso's policies")
+
+    # Widen the allowed range: the example that shows an address outside it no longer fails.
+    rule = deployment / "policies" / "CO102-sender-ips-in-contoso-range.yaml"
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(text.replace("[203.0.113.0/24]}", "[203.0.113.0/24, 198.51.100.0/24]}"), encoding="utf-8")
+    git(deployment, "add", "policies")
+    widened = run_hook(hooks, deployment, "exolint-rules")
+    assert widened.code == 1, widened.output
+    assert widened.status(name) == "Failed", widened.output
+    assert widened.hook_exit_code() == 1, widened.output
+    assert (
+        "policies/CO102-sender-ips-in-contoso-range.yaml: example 1 (fail) \"a test server's cloud address "
+        "next to the gateways\": expected ['exo/inbound.yaml:7:5: CO102'], got []" in widened.output
+    )
+    assert "1 rule, 4 examples: 1 failed" in widened.output
+
+    # A mistake in the rule file itself is exit 2, at its line.
+    rule.write_text(text.replace("severity: error", "severity: fatal"), encoding="utf-8")
+    git(deployment, "add", "policies")
+    broken = run_hook(hooks, deployment, "exolint-rules")
+    assert broken.hook_exit_code() == 2, broken.output
+    assert (
+        "policies/CO102-sender-ips-in-contoso-range.yaml:3: severity: 'fatal' is not one of" in broken.output
+    )
 
 
 def test_try_repo_fresh_clone_and_dirty_tree(hooks: Hooks, deployment: Path, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 GitHub keeps at most 10 error, 10 warning and 10 notice annotations per step (50 per job) and
 drops the rest silently, so the most severe findings come first and a notice says how many
-were not shown as annotations.
+were not shown as annotations. Suppressed findings are not annotated; the summary line counts them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def annotation(finding: Finding) -> str:
     return f"::{COMMANDS[finding.severity]} {','.join(props)}::{escape_data(finding.message)}"
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
     ordered = sorted(report.findings, key=lambda f: (-SEVERITY_RANK[f.severity], f))
     lines = [annotation(f) for f in ordered]
     shown = {s: min(PER_STEP, sum(f.severity == s for f in ordered)) for s in COMMANDS}

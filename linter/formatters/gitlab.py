@@ -1,7 +1,8 @@
 """``--format gitlab``: a GitLab Code Quality report (artifacts:reports:codequality).
 
 GitLab shows only the first finding of a fingerprint, so each finding's fingerprint adds its
-place to exolint's stable one.
+place to exolint's stable one. Suppressed findings are left out; a Code Quality report is a bare
+list of issues with no place for a count, so another format's summary counts them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 SEVERITIES = {"error": "critical", "warning": "minor", "info": "info"}
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
     issues = []
     for f in report.findings:
         unique = hashlib.sha256(f"{f.fingerprint}\x1f{f.path}\x1f{f.message}".encode()).hexdigest()

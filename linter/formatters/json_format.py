@@ -9,7 +9,7 @@ from linter.formatters.text import counts
 
 if TYPE_CHECKING:
     from linter.engine import Report
-    from linter.model import Finding
+    from linter.model import Finding, Suppressed
 
 
 def finding_data(f: Finding) -> dict[str, Any]:
@@ -43,13 +43,27 @@ def finding_data(f: Finding) -> dict[str, Any]:
     }
 
 
-def render(report: Report, color: bool = False) -> str:
+def suppressed_data(s: Suppressed) -> dict[str, Any]:
+    return {
+        "finding": finding_data(s.finding),
+        "suppression": {
+            "kind": s.kind,
+            "reason": s.reason,
+            "until": s.until.isoformat() if s.until else None,
+            "path": s.path,
+            "line": s.line,
+        },
+    }
+
+
+def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
     from linter import __version__
 
     c = counts(report)
     data = {
         "tool": {"name": "exolint", "version": __version__},
         "findings": [finding_data(f) for f in report.findings],
+        "suppressed": [suppressed_data(s) for s in report.suppressed],
         "summary": {
             "errors": c["error"],
             "warnings": c["warning"],
@@ -59,6 +73,7 @@ def render(report: Report, color: bool = False) -> str:
             "certificates": report.certificates,
             "scopes": report.scopes,
             "known": report.known,
+            "suppressed": len(report.suppressed),
         },
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

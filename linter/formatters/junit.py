@@ -5,7 +5,8 @@ as fixed: classname ``exolint.<kind>.<rule id>`` (Jenkins splits it at the last 
 object's identity (never the message, which would make every run's names new), and one test suite
 per rule area. Several findings of one rule on one object are one failure listing them all. The
 output validates against the Ant JUnit schema; that schema has no ``file`` attribute on a test
-case, so the path is in the failure text instead.
+case, so the path is in the failure text instead. A case whose only findings are suppressed is
+skipped, with the reason and expiry as the message.
 """
 
 from __future__ import annotations
@@ -18,23 +19,31 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from linter.engine import Report
-    from linter.model import Finding, Rule
+    from linter.model import Finding, Rule, Suppressed
 
 
 def _area(rule: Rule | None) -> str:
     return rule.path.split("/")[-2] if rule else "other"
 
 
-def render(report: Report, color: bool = False) -> str:
+def _case(finding: Finding) -> tuple[str, str, str]:
+    return (finding.rule_id, finding.kind or "file", finding.identity or finding.path)
+
+
+def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
     from linter.formatters.sarif import help_uri
+    from linter.formatters.text import suppression_note
 
     rules = {r.id: r for r in report.rules}
     cases: dict[tuple[str, str, str], list[Finding]] = {}  # (rule, kind, identity) -> findings
     for checked in report.checked:
         cases.setdefault((checked.rule_id, checked.kind, checked.identity), [])
     for finding in report.findings:
-        kind = finding.kind or "file"
-        cases.setdefault((finding.rule_id, kind, finding.identity or finding.path), []).append(finding)
+        cases.setdefault(_case(finding), []).append(finding)
+    skipped: dict[tuple[str, str, str], Suppressed] = {}
+    for suppressed in report.suppressed:
+        cases.setdefault(_case(suppressed.finding), [])
+        skipped.setdefault(_case(suppressed.finding), suppressed)
     suites: dict[str, list[tuple[tuple[str, str, str], list[Finding]]]] = defaultdict(list)
     for key in sorted(cases):
         suites[_area(rules.get(key[0]))].append((key, cases[key]))
@@ -44,6 +53,7 @@ def render(report: Report, color: bool = False) -> str:
     hostname = socket.gethostname() or "localhost"
     for number, (area, members) in enumerate(sorted(suites.items())):
         failures = sum(1 for _, found in members if found)
+        skips = sum(1 for key, found in members if not found and key in skipped)
         suite = ET.SubElement(
             root,
             "testsuite",
@@ -55,7 +65,7 @@ def render(report: Report, color: bool = False) -> str:
             tests=str(len(members)),
             failures=str(failures),
             errors="0",
-            skipped="0",
+            skipped=str(skips),
             time="0",
         )
         ET.SubElement(suite, "properties")
@@ -64,6 +74,8 @@ def render(report: Report, color: bool = False) -> str:
                 suite, "testcase", name=identity, classname=f"exolint.{kind}.{rule_id}", time="0"
             )
             if not found:
+                if (rule_id, kind, identity) in skipped:
+                    ET.SubElement(case, "skipped", message=suppression_note(skipped[rule_id, kind, identity]))
                 continue
             worst = min(found, key=lambda f: ("error", "warning", "info").index(f.severity))
             body = []

@@ -3,7 +3,9 @@
 Repository-relative URIs without uriBaseId, a region on the offending property, each rule once
 in ``driver.rules`` with its documentation, relatedLocations for the other side of a
 cross-object finding, and exolint's stable fingerprint as a partialFingerprint so alerts survive
-line moves.
+line moves. Suppressed findings are only counted (``run.properties.suppressed``): GitHub does not
+honour ``suppressions`` and would open them as alerts. With ``--show-suppressed`` they are results
+that carry ``suppressions`` (inSource for a comment, external for the configuration).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from linter.engine import Report
-    from linter.model import Finding, Location, Rule
+    from linter.model import Finding, Location, Rule, Suppressed
 
 HOME = "https://github.com/exolint/exolint"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -21,16 +23,20 @@ SECURITY_SEVERITY = {"EX901": "8.0"}  # GitHub ranks security alerts by this; on
 
 
 def help_uri(rule: Rule) -> str:
+    """exolint's documentation of its own rules; an organisation's rule, its first reference."""
+    from linter.rules import is_builtin
+
+    if not is_builtin(rule):
+        return rule.references[0]["url"]
     return f"{HOME}/blob/main/docs/rules.md#{rule.id.lower()}-{rule.name}"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
     from linter.docs import rule_markdown
+    from linter.rules import is_builtin
 
-    properties: dict[str, Any] = {
-        "tags": ["exchange-online", rule.path.split("/")[-2]],
-        "precision": "very-high",
-    }
+    area = rule.path.split("/")[-2] if is_builtin(rule) else "custom"
+    properties: dict[str, Any] = {"tags": ["exchange-online", area], "precision": "very-high"}
     if rule.ndr:
         properties["ndr"] = list(rule.ndr)
     if rule.id in SECURITY_SEVERITY:
@@ -76,7 +82,30 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(report: Report, color: bool = False) -> str:
+def _uri(path: str) -> str:
+    """Repository-relative paths as they are; a configuration file outside the lint root as a file URI."""
+    from pathlib import PurePosixPath
+
+    return PurePosixPath(path).as_uri() if path.startswith("/") else path
+
+
+def _suppressed(s: Suppressed, index: dict[str, int]) -> dict[str, Any]:
+    result = _result(s.finding, index)
+    suppression: dict[str, Any] = {
+        "kind": "inSource" if s.kind == "inline" else "external",
+        "status": "accepted",
+        "justification": s.reason,
+        "location": {
+            "physicalLocation": {"artifactLocation": {"uri": _uri(s.path)}, "region": {"startLine": s.line}}
+        },
+    }
+    if s.until:
+        suppression["properties"] = {"until": s.until.isoformat()}
+    result["suppressions"] = [suppression]
+    return result
+
+
+def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
     from linter import __version__
 
     rules = sorted(report.rules, key=lambda r: r.id)
@@ -92,7 +121,10 @@ def render(report: Report, color: bool = False) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for f in report.findings],
+        "results": [_result(f, index) for f in report.findings]
+        # GitHub ignores `suppressions` and would open alerts for these: only when asked
+        + ([_suppressed(s, index) for s in report.suppressed] if show_suppressed else []),
+        "properties": {"suppressed": len(report.suppressed)},
     }
     sarif = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
