@@ -204,6 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", help="show a rule's documentation, or the rules that prevent an NDR code"
     )
     explain.add_argument("topic", metavar="ID|NDR", help="a rule id (EX101) or an NDR code (5.7.64, ATTR36)")
+
+    from importlib import import_module
+
+    from linter.commands import COMMANDS
+
+    for name, module_name in COMMANDS.items():
+        module = import_module(f"linter.commands.{module_name}")
+        command = commands.add_parser(name, help=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
     return parser
 
 
@@ -245,6 +255,9 @@ def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         return _explain(args)
     if args.command == "test-rules":
         return _test_rules(args)
+    if hasattr(args, "run"):
+        result: int = args.run(args)
+        return result
     parser.print_help()
     return EXIT_USAGE
 
