@@ -106,3 +106,15 @@ def test_readme_quick_start_is_two_commands() -> None:
     ]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.rstrip().splitlines()[-1] == block.splitlines()[1], "CI must run the README's test command"
+
+
+def test_every_python_package_is_in_the_wheel() -> None:
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    )
+    packages = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "linter").rglob("__init__.py")}
+    assert packages <= listed, (
+        f"add {sorted(packages - listed)} to [tool.setuptools] packages in pyproject.toml"
+    )
