@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter import hybrid
 from linter.model import Certificate, Object, Pointer, Ref
+from linter.powershell import double_quoted as q
 from linter.scopes import Scope
 
 if TYPE_CHECKING:
@@ -414,7 +415,7 @@ def judge(scope: Scope, sender: Sender) -> Verdict:
             connector, method = matched[0], "certificate"
             trail.append(Step(connector, "attributed", "by the certificate the sender presents"))
             if not seen.exact:
-                problems.append(_wildcard_problem(sender, seen.wildcard))
+                problems.append(_wildcard_problem(scope, sender, seen.wildcard))
             if not [c for c in matched if not _name_not_accepted(scope, c)]:
                 problems.append(_name_problem(scope, sender, matched))
     else:
@@ -548,7 +549,7 @@ def _unattributed(
         return None
     if sender.obj.kind == "SendConnector":
         if cert_conns and sender.certificate is not None:
-            return _certificate_problem(sender, cert_conns)
+            return _certificate_problem(scope, sender, cert_conns)
         if unlisted:
             return _ip_problem(scope, sender, seen, ip_conns, unlisted)
         trail.append(Step(None, "unknown", "its source servers' egress addresses are not all recorded"))
@@ -561,14 +562,8 @@ def _unattributed(
     return _relay_host_problem(sender, cert_conns)
 
 
-def _quote(text: str) -> str:
-    """A PowerShell double-quoted string: backtick, dollar and quote are escaped."""
-    escaped = text.replace("`", "``").replace("$", "`$").replace('"', '`"')
-    return f'"{escaped}"'
-
-
 def _set_inbound(connector: Object, parameter: str, value: str) -> str:
-    return f"Set-InboundConnector -Identity {_quote(connector.identity)} -{parameter} {value}"
+    return f"Set-InboundConnector -Identity {q(connector.identity)} -{parameter} {value}"
 
 
 def safe_name(cert: Certificate) -> str:
@@ -578,6 +573,23 @@ def safe_name(cert: Certificate) -> str:
     first = cert.names[0] if cert.names else ""
     cn = next((n.lower() for n in cert.common_names), first)
     return f"*.{base(cn)}" if is_wildcard(cn) else cn
+
+
+def connector_name(scope: Scope, cert: Certificate) -> str:
+    """What an OnPremises inbound connector should name for this certificate: its own name when
+    that is an accepted domain; else a wildcard over the accepted domain it lies under, as the
+    2017 relay notice advises when the host name is not a registered domain [S21] (a wildcard
+    also passes the accepted-domain rules, an unaccepted exact host does not [S32]); else its own
+    name, for the accepted-domain rule to take up."""
+    from linter.names import normalize
+
+    plain = safe_name(cert)
+    if not scope.of("AcceptedDomain") or hybrid.accepted_cover(scope, plain) == normalize(plain):
+        return plain
+    if hybrid.accepted_cover(scope, plain) is not None:
+        return plain  # under an accepted wildcard domain
+    under = [d for d in hybrid.accepted_domains(scope) if not d.startswith("*.") and plain.endswith("." + d)]
+    return f"*.{max(under, key=len)}" if under else plain
 
 
 def _ipv4(addresses: Iterable[str]) -> list[str]:
@@ -598,7 +610,7 @@ def _new_connector(sender: Sender) -> str | None:
     name = (
         f"Relay from {sender.obj.identity}" if sender.obj.kind == "RelayHost" else "Inbound from on-premises"
     )
-    head = f"New-InboundConnector -Name {_quote(name)} -ConnectorType OnPremises -SenderDomains {_quote('*')}"
+    head = f"New-InboundConnector -Name {q(name)} -ConnectorType OnPremises -SenderDomains {q('*')}"
     if sender.certificate is not None:
         return f"{head} -TlsSenderCertificateName {safe_name(sender.certificate)}"
     addresses = _ipv4(a for a, _ in sender.addresses)
@@ -658,10 +670,10 @@ def _nothing_to_match(onprem: list[Object]) -> Problem:
     return Problem(RELAY_DENIED, NOTHING_TO_MATCH, clause + " (rule EX101)", fixes)
 
 
-def _certificate_problem(sender: Sender, cert_conns: list[Object]) -> Problem:
+def _certificate_problem(scope: Scope, sender: Sender, cert_conns: list[Object]) -> Problem:
     cert = sender.certificate
     assert cert is not None
-    suggested = safe_name(cert)
+    suggested = connector_name(scope, cert)
     fixes = []
     for connector in cert_conns:
         value = str(connector.get("TlsSenderCertificateName"))
@@ -699,12 +711,12 @@ def _certificate_related(sender: Sender) -> tuple[Ref, ...]:
     )
 
 
-def _wildcard_problem(sender: Sender, wildcard: list[Object]) -> Problem:
+def _wildcard_problem(scope: Scope, sender: Sender, wildcard: list[Object]) -> Problem:
     from linter.names import best_coverage
 
     cert = sender.certificate
     assert cert is not None
-    suggested = safe_name(cert)
+    suggested = connector_name(scope, cert)
     fixes = []
     for connector in wildcard:
         value = str(connector.get("TlsSenderCertificateName"))
@@ -1066,9 +1078,7 @@ def _certificate_domain_problem(
     if better:
         chosen = max(better, key=lambda c: c.not_after)
         value = format_tls_certificate_name(chosen.issuer, chosen.subject)
-        command = (
-            f"Set-SendConnector -Identity {_quote(sender.obj.identity)} -TlsCertificateName {_quote(value)}"
-        )
+        command = f"Set-SendConnector -Identity {q(sender.obj.identity)} -TlsCertificateName {q(value)}"
     clause = (
         f"relays mail for {spaces} through Exchange Online and presents {cert.label}, none of whose "
         f"names is at or under an accepted domain (accepted: {accepted})"
@@ -1086,3 +1096,72 @@ def _certificate_domain_problem(
         "NDRs and system mail with an empty MAIL FROM rely on the certificate domain, which is not accepted"
     )
     return Problem(ATTR36, CERTIFICATE_DOMAIN_NOT_ACCEPTED, detail, (fix,), attributing)
+
+
+# --- one hypothetical message (exolint simulate) ---------------------------------------------
+
+SIMULATED = "simulated message"
+
+
+def message_sender(
+    scope: Scope, address: str | None, certificate: Certificate | None, mail_from: str | None
+) -> Sender:
+    """A sender that is one message: its source address, the certificate it presents and its
+    MAIL FROM domain ("" for a null sender such as an NDR; None when not given). It is judged as a
+    relay host is, since everything Exchange Online sees of it is known."""
+    from linter.model import Document
+
+    props: dict[str, Any] = {"Name": SIMULATED}
+    if address:
+        props["ExternalIPAddresses"] = [address]
+    if mail_from is not None:
+        props["MailFromDomains"] = [mail_from] if mail_from else []
+    obj = Object("RelayHost", props, Document("", (), {}), (), {}, scope.directory)
+    return Sender(
+        obj=obj,
+        certificate=certificate,
+        certificate_pointer=("File",),
+        certificate_state="known" if certificate is not None else "none",
+        addresses=((address, Ref(obj, ("ExternalIPAddresses", 0))),) if address else (),
+        addresses_complete=True,
+        mail_from=None if mail_from is None else (((mail_from, 0),) if mail_from else ()),
+        relays=True,
+    )
+
+
+def judge_message(scope: Scope, sender: Sender) -> Verdict:
+    """``judge`` for a message_sender, plus the null-sender case a relay host never has: with an
+    empty MAIL FROM only the certificate domain can be accepted [S30][S52]."""
+    verdict = judge(scope, sender)
+    if sender.certificate is not None:
+        # A message is not a device of its own: renaming the connector's certificate name is as
+        # likely the repair as a new connector, so both are offered.
+        named = [
+            c
+            for c in scope.of("InboundConnector")
+            if c.get("ConnectorType") == "OnPremises" and hybrid.is_enabled(c) and _has_name(c)
+        ]
+        problems = tuple(
+            replace(p, fixes=(*_certificate_problem(scope, sender, named).fixes, *p.fixes))
+            if p.cause == RELAY_HOST_UNMATCHED and named
+            else p
+            for p in verdict.problems
+        )
+        verdict = replace(verdict, problems=problems)
+    if sender.mail_from != () or not scope.of("AcceptedDomain"):
+        return verdict
+    cert = sender.certificate
+    if cert is not None and certificate_domain(scope, cert)[0] != "foreign":
+        return verdict
+    has = f"its certificate {cert.label} carries no accepted domain" if cert else "it presents no certificate"
+    clause = f"has an empty MAIL FROM (a null sender, such as an NDR), and {has}"
+    advice = (
+        "Present a certificate whose name is at or under an accepted domain, or add the certificate's "
+        "domain as an accepted domain (verified in the Microsoft 365 admin center)."
+    )
+    fix = Fix(sender.obj, ("File",), None, {"clause": clause, "advice": advice})
+    problem = Problem(ATTR36, MAIL_FROM_NOT_ACCEPTED, clause, (fix,))
+    step = Step(sender.obj, "not accepted", f"{clause}; ATTR36 applies")
+    return replace(
+        verdict, outcome=REJECTED, problems=(*verdict.problems, problem), trail=(*verdict.trail, step)
+    )

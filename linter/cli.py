@@ -86,6 +86,40 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
 
 
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every command that lints shares: which rules, which root, which day, which
+    configuration."""
+    parser.add_argument(
+        "--select",
+        type=_ids,
+        default=[],
+        metavar="IDS",
+        help="only these rule ids or prefixes (comma-separated)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_ids,
+        default=[],
+        metavar="IDS",
+        help="skip these rule ids or prefixes (comma-separated)",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="the lint root (default: the enclosing git work tree, else the current directory)",
+    )
+    parser.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the configuration file (default: the nearest .exolint.yaml)",
+    )
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from linter import __version__
 
@@ -98,35 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     selection = _Parser(add_help=False)
-    selection.add_argument(
-        "--select",
-        type=_ids,
-        default=[],
-        metavar="IDS",
-        help="only these rule ids or prefixes (comma-separated)",
-    )
-    selection.add_argument(
-        "--ignore",
-        type=_ids,
-        default=[],
-        metavar="IDS",
-        help="skip these rule ids or prefixes (comma-separated)",
-    )
-    selection.add_argument(
-        "--root",
-        type=Path,
-        help="the lint root (default: the enclosing git work tree, else the current directory)",
-    )
-    selection.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
-    )
-    selection.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="the configuration file (default: the nearest .exolint.yaml)",
-    )
-    selection.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    add_selection_arguments(selection)
 
     check = commands.add_parser("check", parents=[selection], help="lint definition and certificate files")
     check.add_argument(

@@ -24,6 +24,7 @@ from linter.model import (
     Object,
     Pointer,
     Ref,
+    Repair,
     Rule,
     Span,
     Suppressed,
@@ -104,6 +105,7 @@ class Engine:
             obj=obj,
             pointer=pointer,
             key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
+            repair=_repair(rule, obj, pointer, {"property": str(pointer[0])}) if obj and pointer else None,
         )
 
     def _finding(
@@ -119,6 +121,7 @@ class Engine:
         related: tuple[Location, ...] = (),
         fix: str | None = None,
         key: tuple[str, str],
+        repair: Repair | None = None,
     ) -> Finding:
         return Finding(
             path=path,
@@ -139,6 +142,7 @@ class Engine:
             fingerprint=fingerprint(rule.id, scope, obj.kind if obj else "", *key),
             scope=scope,
             object_line=span(obj.document, obj.raw_pointer(())).line if obj else None,
+            repair=repair,
         )
 
     # --- rules over objects ---------------------------------------------------------------
@@ -279,10 +283,40 @@ class Engine:
             related=tuple(_location(r) for r in hit.related),
             fix=fix,
             key=(obj.identity, pointer_text(hit.pointer)),
+            repair=_repair(rule, obj, hit.pointer, values),
         )
 
 
-def _value_at(props: dict[str, Any], pointer: Pointer) -> Any:
+def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -> Repair | None:
+    """The rule's ``repair`` filled for this finding; None when the values do not fill it, or
+    when it would write what is already there."""
+    if not rule.repair:
+        return None
+    if "key" in rule.repair:  # write the finding's property key as the template says
+        if not pointer or not isinstance(pointer[0], str) or pointer[0] not in obj.raw_keys:
+            return None
+        written, key = obj.raw_keys[pointer[0]], fill(rule.repair["key"], values)
+        if not key or key == written:
+            return None
+        raw = obj.raw_pointer(pointer[:1])
+        return Repair(raw, written, key, rename=True, line=_key_line(obj, raw))
+    name = rule.repair.get("property") or (str(pointer[0]) if pointer else "")
+    value = fill(rule.repair.get("value", ""), values)
+    if not name or not value:
+        return None
+    raw = obj.raw_pointer((name,))
+    current = _value_at(obj.document.data, raw)
+    if current == value:
+        return None
+    return Repair(raw, current, value, line=_key_line(obj, raw))
+
+
+def _key_line(obj: Object, raw: Pointer) -> int | None:
+    marks = obj.document.positions.get(raw)
+    return marks[0] + 1 if marks is not None and marks[0] >= 0 else None
+
+
+def _value_at(props: Any, pointer: Pointer) -> Any:
     value: Any = props
     for part in pointer:
         try:

@@ -229,6 +229,22 @@ class Rule:
     examples: dict[str, tuple[dict[str, Any], ...]]
     path: str  # the rule file
     prepared: Any = None  # the primitive's compiled params
+    repair: dict[str, str] | None = None  # the repository repair `exolint fix` makes: templates
+
+
+@dataclass(frozen=True)
+class Repair:
+    """An edit of the definition file that repairs a finding: ``exolint fix`` makes it.
+
+    ``pointer`` is in the document's own keys, from the YAML document index (as
+    ``Object.raw_pointer`` gives it); ``current`` is what ``check`` read there, so an edit is
+    refused when the file no longer holds it."""
+
+    pointer: Pointer
+    current: Any  # the value as written; for a rename, the key as written
+    value: Any  # the value to write; for a rename, the key to write instead
+    rename: bool = False
+    line: int | None = None  # 1-based line of the key as check read it; None when it is not written
 
 
 @dataclass(frozen=True, order=True)
@@ -251,6 +267,7 @@ class Finding:
     fingerprint: str = field(compare=False, default="")
     scope: str = field(compare=False, default="")
     object_line: int | None = field(compare=False, default=None)  # first line of the object, if any
+    repair: Repair | None = field(compare=False, default=None)  # the file edit `exolint fix` makes
 
     @property
     def paths(self) -> tuple[str, ...]:

@@ -155,6 +155,7 @@ def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, Li
         examples={k: tuple(v) for k, v in examples.items()},
         path=shown,
         prepared=prepared,
+        repair=data.get("repair"),
     )
     return rule, line_of
 
@@ -170,6 +171,10 @@ def _validate(data: dict[str, Any], line_of: LineOf, fail: Callable[..., RuleErr
             problem = _template_problem(data[key])
             if problem:
                 raise fail((key,), f"{key}: {problem}")
+    for key, template in data.get("repair", {}).items():
+        problem = _template_problem(template)
+        if problem:
+            raise fail(("repair", key), f"repair/{key}: {problem}")
     for outcome, cases in data["examples"].items():
         for index, case in enumerate(cases):
             for rel in case["files"]:

@@ -64,7 +64,7 @@ def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples:
     assert ("contoso-renewed-certificate/certs/smtp.contoso.com.cer", 1) in related
     assert finding["fix"] == (
         'Set-InboundConnector -Identity "Inbound from 4f2c8a6e-1d3b-4c5a-9e7f-2b8d0c6a1e94" '
-        "-TlsSenderCertificateName smtp.contoso.com"
+        "-TlsSenderCertificateName *.contoso.com"
     )
     assert "mail.contoso.com" in finding["message"] and "smtp.contoso.com" in finding["message"]
 

@@ -279,7 +279,7 @@ def test_a_certificate_renewed_under_a_new_name(tmp_path: Path, rules) -> None: 
     assert "550 5.7.64" in finding.ndr
     assert "smtp.contoso.com" in finding.message
     assert finding.fix == (
-        f'Set-InboundConnector -Identity "Inbound from {GUID}" -TlsSenderCertificateName smtp.contoso.com'
+        f'Set-InboundConnector -Identity "Inbound from {GUID}" -TlsSenderCertificateName *.contoso.com'
     )
     related = {(r.path, r.message) for r in finding.related}
     assert ("certs/smtp.contoso.com.cer", "the certificate the send connector presents") in related
@@ -472,7 +472,7 @@ def test_f_restricting_partner_connector_catches_on_premises_mail(tmp_path: Path
     assert finding.ndr == ("550 5.7.51",)
     assert "Inbound from the mail filter" in finding.message
     assert finding.fix == (
-        f'Set-InboundConnector -Identity "Inbound from {GUID}" -TlsSenderCertificateName smtp.contoso.com'
+        f'Set-InboundConnector -Identity "Inbound from {GUID}" -TlsSenderCertificateName *.contoso.com'
     )
     assert "exo/mail-filter.yaml" in {r.path for r in finding.related}
     # 5.7.51 replaces the 5.7.64 that EX601 would otherwise report at the same place.

@@ -7,5 +7,11 @@ imported only when the parser is built, and keep their own heavy imports inside 
 
 from __future__ import annotations
 
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "import": "importer",
+    "diagnose": "diagnose",
+    "fix": "fix",
+    "simulate": "simulate",
+    "plan": "plan",
+}
 """Subcommand name -> module path under linter.commands."""
