@@ -474,3 +474,28 @@ def test_emitted_strings_load_back_unchanged(value: str) -> None:
     document, problems = parse_yaml("x.yaml", text)
     assert problems == []
     assert document.data[0] == {"kind": "InboundConnector", "Comment": value, "SenderDomains": [value, "b"]}
+
+
+def test_import_check_fix_round_trip_leaves_valid_definitions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """import -> edit -> check -> fix --write -> check: fix edits the importer's output with a
+    round trip and gives back exactly what import wrote."""
+    sources = _exports(tmp_path, EXO + ONPREM, utf16=("inbound.json",))
+    out = tmp_path / "defs"
+    assert main(["import", *sources, "--output", str(out)]) == 0
+    imported = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    before = _check(out, capsys)
+    inbound = out / "inbound-connector.yaml"
+    assert "TlsSenderCertificateName:" in imported[inbound.name]
+    inbound.write_text(
+        imported[inbound.name].replace("TlsSenderCertificateName:", "TlsSenderCertificatename:"),
+        encoding="utf-8",
+    )
+    assert "EX012" in {f["rule_id"] for f in _check(out, capsys)}
+    capsys.readouterr()
+    assert main(["fix", str(out), "--root", str(out), "--write"]) == 0
+    capsys.readouterr()
+    assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == imported
+    after = _check(out, capsys)
+    assert after == before and not [f for f in after if f["rule_id"].startswith("EX0")]
