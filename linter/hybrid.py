@@ -180,30 +180,6 @@ def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     return Presented(max(covering, key=lambda c: c.not_after), "Fqdn")
 
 
-def egress_addresses(scope: Scope, connector: Object) -> list[str] | None:
-    """The public addresses mail on this connector leaves from: its source servers'
-    ExternalIPAddresses; None when a source server or its addresses are not described, since
-    then nobody can tell where all of its mail comes from."""
-    wanted = values(connector, "SourceTransportServers")
-    if not wanted:
-        return None
-    found: list[str] = []
-    for name in wanted:
-        server = next(
-            (
-                s
-                for s in scope.of("TransportServer")
-                if name.lower() in {str(s.get("Name", "")).lower(), str(s.get("Fqdn", "")).lower()}
-            ),
-            None,
-        )
-        addresses = values(server, "ExternalIPAddresses") if server else []
-        if not addresses:
-            return None
-        found.extend(addresses)
-    return found
-
-
 def onpremises_inbound(scope: Scope) -> list[Object]:
     return memo(
         scope,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from files import write_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,14 +33,7 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Write {relative path: text or bytes} under tmp_path and return tmp_path."""
 
     def _write(files: dict[str, str | bytes]) -> Path:
-        for rel, content in files.items():
-            target = tmp_path / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        return tmp_path
+        return write_files(tmp_path, files)
 
     return _write
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from files import write_files
 
 from linter import attribution
 from linter.certgen import Generated, build
@@ -193,15 +194,7 @@ SourceTransportServers: [EX01, EX02]
     }
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    return root
+write = write_files
 
 
 def run(root: Path, rules: Any) -> list[Finding]:
