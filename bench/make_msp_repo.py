@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives import hashes
 
-from linter.certgen import build
+from linter.commands.test_rules.certgen import build
 
 FILES = {
     "tenant.yaml": "kind: Tenant\nName: {t}.onmicrosoft.com\n",

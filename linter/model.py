@@ -279,7 +279,7 @@ class Finding:
 class SuppressionComment:
     """One ``# exolint: disable=ID[,ID] reason="..." until=YYYY-MM-DD`` comment, as written.
 
-    The loader reads these from the text; ``linter/suppress.py`` decides what they suppress."""
+    The loader reads these from the text; ``linter/report/suppress.py`` decides what they suppress."""
 
     line: int  # 1-based line of the comment
     column: int  # 1-based column of ``exolint:``
@@ -303,3 +303,27 @@ class Suppressed:
     kind: str  # "inline" (a comment in the definition) or "configuration"
     path: str  # where the suppression is written: the definition file or the configuration file
     line: int
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    objects: int = 0
+    certificates: int = 0
+    scopes: int = 0
+    rules: list[Rule] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)  # every (rule, object) evaluated, for JUnit
+    known: int = 0  # findings left out because a baseline or the --diff-base commit has them
+    comments: dict[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file
+    suppressed: list[Suppressed] = field(default_factory=list)  # left out by linter/report/suppress.py
+
+
+@dataclass(frozen=True, order=True)
+class Checked:
+    """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
+
+    rule_id: str
+    kind: str
+    identity: str
+    path: str

@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO))
 
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 
-from linter.certgen import Generated, build  # noqa: E402
+from linter.commands.test_rules.certgen import Generated, build  # noqa: E402
 
 ISSUING_CA = "CN=Fabrikam Trust TLS RSA CA 2025, O=Fabrikam Trust Services, C=US"
 CONTOSO = "O=Contoso Ltd, L=Redmond, S=Washington, C=US"

@@ -23,7 +23,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def rules():  # type: ignore[no-untyped-def]
-    from linter.rules import load_rules
+    from linter.lint.rules import load_rules
 
     return load_rules()
 

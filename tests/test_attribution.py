@@ -1,4 +1,4 @@
-"""The attribution model (linter/attribution.py) as a table: a small repository per row, the
+"""The attribution model (linter/hybrid/attribution) as a table: a small repository per row, the
 verdict Exchange Online would give its one sender, and the reasoning it leaves behind."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from linter import attribution
-from linter.certgen import Generated, build
-from linter.loader import Loader
+from linter.commands.test_rules.certgen import Generated, build
+from linter.hybrid import attribution
+from linter.load.loader import Loader
 from linter.model import Object
-from linter.scopes import ScopeFinder, build_scope
+from linter.objects.scopes import ScopeFinder, build_scope
 
 TENANT = """\
 kind: Tenant

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.certgen import build
+from linter.commands.test_rules.certgen import build
 
 GOOD = "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\nSenderDomains: ['*']\n"  # noqa: E501
 """A healthy file beside the bad one: its own finding (EX101) proves the rest was linted."""

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from linter.certgen import Generated, build
+from linter.commands.test_rules.certgen import Generated, build
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = dt.UTC
@@ -59,7 +59,7 @@ def _dump(built: dict[str, Generated]) -> bytes:
 def test_the_same_specs_give_the_same_bytes_in_another_process() -> None:
     script = (
         "import sys\n"
-        "from linter.certgen import build\n"
+        "from linter.commands.test_rules.certgen import build\n"
         f"built = build({MIXED!r})\n"
         "sys.stdout.buffer.write(b''.join(g.pem() + g.der() + g.key_pem() for g in built.values()))\n"
     )
@@ -126,7 +126,7 @@ def test_windows_and_rfc4514_subjects(text: str) -> None:
 
 
 def test_a_subject_renders_back_as_written() -> None:
-    from linter.dn import windows_dn
+    from linter.domain.dn import windows_dn
 
     text = 'CN=Mail.Contoso.com, OU="Messaging, Transport", O=Contoso Ltd, L=Redmond, S=WA, C=US'
     subject = build({"x": {"subject": text, "key": "ec256"}})["x"].certificate.subject

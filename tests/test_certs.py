@@ -14,8 +14,8 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.certgen import Generated, build
-from linter.certs import (
+from linter.commands.test_rules.certgen import Generated, build
+from linter.load.certs import (
     CERTIFICATE_SUFFIXES,
     PRIVATE_KEY_SUFFIXES,
     CertProblem,

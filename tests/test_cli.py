@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from linter.cli import main, selected
+from linter.cli import main
+from linter.lint.rules import selected
 
 REPO = Path(__file__).resolve().parent.parent
 HEALTHY = REPO / "examples" / "contoso-healthy"
@@ -221,12 +222,12 @@ def test_explain_a_rule_prints_its_doc(cli, tmp_path: Path) -> None:  # type: ig
 
 
 def test_internal_error_is_one_line_without_debug(cli, write, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import linter.engine
+    import linter.lint.engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(linter.engine, "lint", broken)
+    monkeypatch.setattr(linter.lint.engine, "lint", broken)
     root = write({"x.yaml": "kind: Tenant\nName: a\n"})
     code, _, err = cli(root, "check")
     assert code == 2 and "Traceback" not in err and "internal error: RuntimeError: boom" in err

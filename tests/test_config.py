@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.config import glob_matches
+from linter.load.globs import glob_matches
 
 INBOUND = "kind: InboundConnector\nName: {name}\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
 ODD_CASE = "kind: Tenant\nname: contoso.onmicrosoft.com\n"  # EX012, a warning
@@ -69,7 +69,7 @@ def test_pyproject_table_is_found_from_a_subdirectory(cli, write) -> None:  # ty
 
 
 def test_options_change_a_threshold(cli, write) -> None:  # type: ignore[no-untyped-def]
-    from linter.certgen import build
+    from linter.commands.test_rules.certgen import build
 
     cert = build(
         {

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from linter.checks import pattern, sender_ips
+from linter.lint.checks import pattern, sender_ips
 from linter.model import Document, Object
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,7 +167,7 @@ def test_a_wrong_example_policy_fails(cli, tmp_path: Path) -> None:  # type: ign
     "name", ["../outside.yaml", "/tmp/outside.yaml", "a/../../outside.yaml", "a\\..\\b.yaml"]
 )
 def test_an_example_never_writes_outside_its_directory(tmp_path: Path, name: str) -> None:
-    from linter.cases import materialize
+    from linter.commands.test_rules.cases import materialize
 
     with pytest.raises(ValueError, match="an example's files lie inside it"):
         materialize({"files": {name: "kind: Tenant\n"}}, tmp_path / "case")

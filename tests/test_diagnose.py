@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from linter.cli import main
-from linter.protocol_log import LogError, Stats, _split, read_sessions
+from linter.commands.diagnose.protocol_log import LogError, Stats, _split, read_sessions
 
 REPO = Path(__file__).resolve().parent.parent
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
@@ -30,7 +30,7 @@ HEADER = [
 
 def certificate(example: Path) -> object:
     """The leaf certificate of an example, read (not pasted) from its certificate file."""
-    from linter.certs import read_certificate_file
+    from linter.load.certs import read_certificate_file
 
     path = next((example / "certs").iterdir())
     certs, _ = read_certificate_file(path.name, path.read_bytes())
@@ -292,7 +292,7 @@ def test_malformed_lines_are_counted_not_fatal(
 
 
 def test_over_long_line_is_malformed(tmp_path: Path) -> None:
-    from linter.protocol_log import MAX_LINE
+    from linter.commands.diagnose.protocol_log import MAX_LINE
 
     log = write_log(tmp_path, ["x" * (MAX_LINE + 10), row("08DE", 0, "+"), row("08DE", 1, "-")])
     stats = Stats()

@@ -11,7 +11,7 @@ from cryptography.x509.oid import NameOID, ObjectIdentifier
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.dn import (
+from linter.domain.dn import (
     DNError,
     dn_equal,
     format_tls_certificate_name,

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from linter.definitions import KIND_SCHEMAS
-from linter.fastschema import compile_schema
+from linter.objects.definitions import KIND_SCHEMAS
+from linter.objects.fastschema import compile_schema
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from linter.cases import materialize
-from linter.edit import EditError, apply_repairs
+from linter.commands.fix.edit import EditError, apply_repairs
+from linter.commands.test_rules.cases import materialize
+from linter.load.parse import parse_yaml
 from linter.model import Finding, Repair
-from linter.parse import parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
@@ -181,7 +181,7 @@ def test_json_definitions_are_reported_not_edited(cli, tmp_path: Path) -> None: 
     assert (tmp_path / "onprem/send-connector.json").read_bytes() == before
 
 
-# --- linter.edit on its own ------------------------------------------------------------------
+# --- linter.commands.fix.edit on its own ------------------------------------------------------------------
 
 
 def finding(repair: Repair, rule_id: str = "EX601") -> Finding:
@@ -377,16 +377,16 @@ def test_every_repair_removes_its_finding(cli, tmp_path: Path, path: Path) -> No
 
 
 def test_write_refuses_a_file_that_changed_while_it_was_being_edited(cli, repo: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import linter.edit
+    import linter.commands.fix.edit
 
-    original = linter.edit.apply_repairs
+    original = linter.commands.fix.edit.apply_repairs
 
     def meanwhile(text: str, findings: list[Finding]):  # type: ignore[no-untyped-def]
         with (repo / INBOUND).open("a", encoding="utf-8") as handle:
             handle.write("# an editor saved this meanwhile\n")
         return original(text, findings)
 
-    monkeypatch.setattr(linter.edit, "apply_repairs", meanwhile)
+    monkeypatch.setattr(linter.commands.fix.edit, "apply_repairs", meanwhile)
     code, _out, err = cli(repo, "fix", "--write", *AS_OF, "exo/inbound-connector.yaml")
 
     assert code == 1

@@ -12,9 +12,9 @@ import pytest
 import xmlschema
 from jsonschema import Draft4Validator
 
-from linter.engine import lint
-from linter.formatters import FORMATTERS
-from linter.formatters.github import escape_data, escape_property
+from linter.lint.engine import lint
+from linter.report.formatters import FORMATTERS
+from linter.report.formatters.github import escape_data, escape_property
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO.parent / "shared" / "reference"

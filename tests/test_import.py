@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from linter.cli import main
-from linter.definitions import kind_schema
+from linter.objects.definitions import kind_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 EXO = ("inbound.json", "outbound.json", "accepted-domains.json")
@@ -44,7 +44,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
 
 
 def _load(path: Path) -> list[Any]:
-    from linter.parse import parse_yaml
+    from linter.load.parse import parse_yaml
 
     document, problems = parse_yaml(path.name, path.read_text(encoding="utf-8"))
     assert problems == []
@@ -245,7 +245,7 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_dsc_export_with_windows_line_endings(tmp_path: Path) -> None:
-    from linter.dscread import read
+    from linter.commands.importer.dscread import read
 
     text = (FIXTURES / "M365TenantConfig.ps1").read_text(encoding="utf-8")
     crlf = read("c.ps1", text.replace("\n", "\r\n"))
@@ -308,7 +308,7 @@ def test_dsc_export_with_windows_line_endings(tmp_path: Path) -> None:
     ],
 )
 def test_convert(kind: str, name: str, value: Any, expected: Any) -> None:
-    from linter.exports import convert
+    from linter.commands.importer.exports import convert
 
     assert convert(kind_schema(kind), name, value) == expected
 
@@ -332,7 +332,7 @@ def test_convert(kind: str, name: str, value: Any, expected: Any) -> None:
     ],
 )
 def test_convert_refuses(kind: str, name: str, value: Any, says: str, refused: bool) -> None:
-    from linter.exports import _Unmapped, convert
+    from linter.commands.importer.exports import _Unmapped, convert
 
     with pytest.raises(_Unmapped) as caught:
         convert(kind_schema(kind), name, value)
@@ -352,7 +352,7 @@ def test_convert_refuses(kind: str, name: str, value: Any, says: str, refused: b
     ],
 )
 def test_detect_kind_of_each_export(fixture: str, kind: str) -> None:
-    from linter.exports import detect_kind, json_records
+    from linter.commands.importer.exports import detect_kind, json_records
 
     records, problems = json_records(fixture, (FIXTURES / fixture).read_text(encoding="utf-8"))
     assert problems == [] and records
@@ -360,7 +360,7 @@ def test_detect_kind_of_each_export(fixture: str, kind: str) -> None:
 
 
 def test_detect_kind_ambiguous() -> None:
-    from linter.exports import detect_kind
+    from linter.commands.importer.exports import detect_kind
 
     assert detect_kind({"senderdomains", "recipientdomains"}) == (
         None,
@@ -391,7 +391,7 @@ def test_detect_kind_ambiguous() -> None:
     ],
 )
 def test_dsc_literals(text: str, expected: Any) -> None:
-    from linter.dscread import read
+    from linter.commands.importer.dscread import read
 
     result = read("c.ps1", f'Node localhost {{\n EXOInboundConnector "x" {{\n  Comment = {text}\n }}\n}}\n')
     assert result.problems == []
@@ -410,7 +410,7 @@ def test_dsc_literals(text: str, expected: Any) -> None:
     ],
 )
 def test_dsc_values_not_evaluated(text: str, says: str) -> None:
-    from linter.dscread import read
+    from linter.commands.importer.dscread import read
 
     result = read(
         "c.ps1", f'EXOAcceptedDomain "x"\n{{\n    Identity = "contoso.com"\n    Comment = {text}\n}}\n'
@@ -421,7 +421,7 @@ def test_dsc_values_not_evaluated(text: str, says: str) -> None:
 
 
 def test_dsc_comments_and_other_resources_are_ignored() -> None:
-    from linter.dscread import read
+    from linter.commands.importer.dscread import read
 
     text = (
         "<# EXOInboundConnector \"no\" { Identity = 'x' } #>\n"
@@ -467,8 +467,8 @@ def test_dsc_comments_and_other_resources_are_ignored() -> None:
     ],
 )
 def test_emitted_strings_load_back_unchanged(value: str) -> None:
-    from linter.parse import parse_yaml
-    from linter.yamlemit import mapping
+    from linter.commands.importer.yamlemit import mapping
+    from linter.load.parse import parse_yaml
 
     text = mapping({"kind": "InboundConnector", "Comment": value, "SenderDomains": [value, "b"]})
     document, problems = parse_yaml("x.yaml", text)

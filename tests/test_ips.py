@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.ips import SenderIPError, contains, parse_address, parse_sender_ip, special_purpose
+from linter.domain.ips import SenderIPError, contains, parse_address, parse_sender_ip, special_purpose
 
 
 @pytest.mark.parametrize(

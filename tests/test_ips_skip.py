@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.ips import SenderIPError, parse_skip_entry, rfc1918_block
+from linter.domain.ips import SenderIPError, parse_skip_entry, rfc1918_block
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from linter.checks import CHECKS
-from linter.docs import rules_markdown, rules_table
-from linter.ndr import NDRS
-from linter.parse import parse_yaml
+from linter.domain.ndr import NDRS
+from linter.lint.checks import CHECKS
+from linter.load.parse import parse_yaml
+from linter.report.docs import rules_markdown, rules_table
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
@@ -16,7 +16,7 @@ NO_FAILING_INPUT = {"EX014": "reports exolint's own defects; tests/test_engine.p
 
 
 def test_every_builtin_rule_validates_in_full(rules) -> None:  # type: ignore[no-untyped-def]
-    from linter.rules import load_rule
+    from linter.lint.rules import load_rule
 
     for rule in rules:
         assert load_rule(REPO / rule.path, rule.path) == rule  # schema and params validated, not trusted

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from linter.names import (
+from linter.domain.names import (
     Coverage,
     base,
     best_coverage,

@@ -1,4 +1,5 @@
-"""Tables for the on-premises helpers of linter/hybrid.py and the chain check of linter/certs.py:
+"""Tables for the on-premises helpers of linter/hybrid/topology.py and the chain check of
+linter/load/certs.py:
 send connector address spaces, certificate signatures (SHA-1 included) and successor names."""
 
 from __future__ import annotations
@@ -7,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from linter.certgen import build
-from linter.certs import read_certificate_file, signed_by
-from linter.hybrid import covers_names, parse_address_space
+from linter.commands.test_rules.certgen import build
+from linter.hybrid.topology import covers_names, parse_address_space
+from linter.load.certs import read_certificate_file, signed_by
 from linter.model import Certificate
 
 

@@ -126,7 +126,7 @@ def test_installed_package_carries_rules_and_schemas(installed: Installed) -> No
     shipped_rules = {p.relative_to(package / "rules").as_posix() for p in (package / "rules").rglob("*.yaml")}
     assert shipped_rules == installed.rule_files
     assert {p.name for p in (package / "schemas").glob("*.json")} == installed.schema_files
-    # linter.resources looks beside the package before inside it: nothing may land there
+    # linter.load.resources looks beside the package before inside it: nothing may land there
     assert not (installed.purelib / "rules").exists()
     assert not (installed.purelib / "schemas").exists()
 

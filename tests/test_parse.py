@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from linter.locate import span
+from linter.load.locate import span
+from linter.load.parse import ParseError, parse_json, parse_yaml
 from linter.model import Span
-from linter.parse import ParseError, parse_json, parse_yaml
 
 YAML = """\
 kind: InboundConnector

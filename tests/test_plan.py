@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from linter.commands import plan
-from linter.powershell import argument
+from linter.domain.powershell import argument
 
 REPO = Path(__file__).resolve().parent.parent
 SEND = "Outbound to Office 365 - 4f2c8a6e-1d3b-4c5a-9e7f-2b8d0c6a1e94"

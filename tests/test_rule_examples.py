@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.cases import run_case, verdict
-from linter.rules import load_rules
+from linter.commands.test_rules.cases import run_case, verdict
+from linter.lint.rules import load_rules
 
 CASES = [
     pytest.param(rule, outcome, index, id=f"{rule.id}-{outcome}-{index}")

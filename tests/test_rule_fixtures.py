@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.cases import INPUT_ERRORS, run_case
-from linter.parse import parse_yaml
+from linter.commands.test_rules.cases import INPUT_ERRORS, run_case
+from linter.load.parse import parse_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 

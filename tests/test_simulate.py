@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import test_scenarios as sc
 
-from linter.certgen import build
+from linter.commands.test_rules.certgen import build
 
 Files = dict[str, str | bytes]
 

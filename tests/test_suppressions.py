@@ -12,11 +12,12 @@ import pytest
 import xmlschema
 from jsonschema import Draft4Validator, Draft202012Validator
 
-from linter.comments import read_comments
-from linter.config import Config, load
-from linter.engine import Report, lint
-from linter.formatters import FORMATTERS
-from linter.suppress import finish
+from linter.lint.config import Config, load
+from linter.lint.engine import lint
+from linter.load.comments import read_comments
+from linter.model import Report
+from linter.report.formatters import FORMATTERS
+from linter.report.suppress import finish
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO.parent / "shared" / "reference"

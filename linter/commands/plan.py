@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linter.powershell import argument, single_quoted
+from linter.domain.powershell import argument, single_quoted
 
 if TYPE_CHECKING:
     from linter.model import Object
@@ -208,8 +208,8 @@ def _key(obj: Object) -> tuple[str, str]:
 def by_key(objects: list[Object], what: str) -> dict[tuple[str, str], Object]:
     """The objects by kind and identity; one identity defined twice is a usage error, since the
     plan could not tell which of them is meant (typically PATH holds several tenants)."""
-    from linter.cli import UsageError
-    from linter.definitions import label_of
+    from linter.errors import UsageError
+    from linter.objects.definitions import label_of
 
     found: dict[tuple[str, str], Object] = {}
     for obj in objects:
@@ -280,9 +280,9 @@ def new_command(obj: Object) -> str:
 
 
 def load(directory: Path, what: str) -> list[Object]:
-    from linter.cli import UsageError
-    from linter.loader import Loader
-    from linter.scopes import ScopeFinder, build_scope
+    from linter.errors import UsageError
+    from linter.load.loader import Loader
+    from linter.objects.scopes import ScopeFinder, build_scope
 
     if not directory.is_dir():
         raise UsageError(f"{directory}: {what} must be a directory")
@@ -294,8 +294,9 @@ def load(directory: Path, what: str) -> list[Object]:
     return objects
 
 
-def run(args: argparse.Namespace) -> int:
-    from linter.cli import UsageError, find_root
+def run(args: argparse.Namespace) -> bool:
+    from linter.errors import UsageError
+    from linter.load.files import find_root
 
     live = load(args.live, "EXPORT_DIR")
     if not any(o.kind in CMDLETS for o in live):
@@ -309,7 +310,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(changes), indent=2))
     else:
         print(as_text(changes))
-    return 1 if changes else 0
+    return bool(changes)
 
 
 def _shown(value: Any) -> str:
@@ -323,7 +324,7 @@ def _shown(value: Any) -> str:
 
 
 def as_text(changes: list[Change]) -> str:
-    from linter.definitions import KIND_LABELS
+    from linter.objects.definitions import KIND_LABELS
 
     if not changes:
         return "No changes: the live tenant already matches the repository. Nothing was executed."

@@ -1,6 +1,6 @@
 """``exolint simulate``: what Exchange Online would do with one hypothetical message.
 
-The message is judged by the attribution model the rules use (linter.attribution), against one
+The message is judged by the attribution model the rules use (linter.hybrid.attribution), against one
 scope of the repository: its source address, the certificate it presents and its MAIL FROM domain,
 each optional. Exit 0 when the message is attributed, 1 when it is rejected or the verdict cannot be
 told, 2 for usage errors.
@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from linter.attribution import Sender, Step, Verdict
+    from linter.hybrid.attribution import Sender, Step, Verdict
     from linter.model import Certificate
-    from linter.scopes import Scope
+    from linter.objects.scopes import Scope
 
 HELP = "show how Exchange Online would attribute one message (source IP, certificate, MAIL FROM)"
 
@@ -45,11 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def run(args: argparse.Namespace) -> int:
-    from linter import attribution
+def run(args: argparse.Namespace) -> bool:
+    from linter.hybrid import attribution
 
     if args.ip is None and args.cert is None and args.mail_from is None:
-        from linter.cli import UsageError
+        from linter.errors import UsageError
 
         raise UsageError("simulate: describe the message with --ip, --cert and/or --mail-from")
     address = _address(args.ip)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(scope, verdict, args.mail_from), indent=2))
     else:
         print(as_text(scope, verdict, args.mail_from))
-    return 0 if verdict.outcome == attribution.ATTRIBUTED else 1
+    return verdict.outcome != attribution.ATTRIBUTED
 
 
 # --- arguments -------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 def _address(text: str | None) -> str | None:
     from ipaddress import ip_address
 
-    from linter.cli import UsageError
+    from linter.errors import UsageError
 
     if text is None:
         return None
@@ -83,8 +83,8 @@ def _address(text: str | None) -> str | None:
 
 def _mail_from_domain(text: str | None) -> str | None:
     """The domain of a MAIL FROM address; "" for the null sender ``<>``; None when not given."""
-    from linter.cli import UsageError
-    from linter.names import normalize
+    from linter.domain.names import normalize
+    from linter.errors import UsageError
 
     if text is None:
         return None
@@ -100,8 +100,8 @@ def _mail_from_domain(text: str | None) -> str | None:
 
 
 def _certificate(path: Path) -> Certificate:
-    from linter.certs import read_certificate_file
-    from linter.cli import UsageError
+    from linter.errors import UsageError
+    from linter.load.certs import read_certificate_file
 
     try:
         data = path.read_bytes()
@@ -118,9 +118,10 @@ def _certificate(path: Path) -> Certificate:
 def _scope(args: argparse.Namespace) -> Scope:
     import os
 
-    from linter.cli import UsageError, find_root
-    from linter.loader import Loader
-    from linter.scopes import ScopeFinder, build_scope
+    from linter.errors import UsageError
+    from linter.load.files import find_root
+    from linter.load.loader import Loader
+    from linter.objects.scopes import ScopeFinder, build_scope
 
     root = (args.root or find_root(Path.cwd())).resolve()
     if not root.is_dir():
@@ -142,8 +143,8 @@ def _scope(args: argparse.Namespace) -> Scope:
 
 
 def _subject(step: Step, sender: Sender) -> str:
-    from linter.definitions import label_of
     from linter.model import Certificate, Object
+    from linter.objects.definitions import label_of
 
     if step.subject is sender.obj:
         return "Message"
@@ -163,9 +164,9 @@ def _describe_mail_from(raw: str | None, sender: Sender) -> str:
 
 
 def as_text(scope: Scope, verdict: Verdict, raw_mail_from: str | None) -> str:
-    from linter import attribution
-    from linter.definitions import label_of
-    from linter.ndr import NDRS
+    from linter.domain.ndr import NDRS
+    from linter.hybrid import attribution
+    from linter.objects.definitions import label_of
 
     sender = verdict.sender
     cert = sender.certificate

@@ -1,0 +1,216 @@
+"""``exolint check`` and ``exolint baseline write``: lint the repository and report.
+
+``lint(args)`` is the one way a command lints: the configuration, the rules it leaves on, the
+engine over the targets, then suppressions. ``fix`` and ``baseline write`` call it too, so
+they see exactly what ``check`` reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from linter.errors import UsageError
+
+if TYPE_CHECKING:
+    from linter.lint.config import Config
+    from linter.model import Report, Rule
+
+HELP = "lint definition and certificate files"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from linter.commands.options import REPORT_FORMATS, add_paths_argument, add_selection_arguments
+
+    add_selection_arguments(parser)
+    add_paths_argument(parser)
+    parser.add_argument(
+        "--format",
+        dest="outputs",
+        action=_FormatAction,
+        choices=REPORT_FORMATS,
+        help="text (default; github under GitHub Actions), json, sarif, junit, github or gitlab; repeatable",
+    )
+    parser.add_argument(
+        "--output",
+        dest="outputs",
+        action=_OutputAction,
+        metavar="FILE",
+        help="write the format named just before to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "none"),
+        help="exit 1 when a finding has at least this severity (default: error, or the configuration's)",
+    )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings that are not in this baseline"
+    )
+    parser.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="list suppressed findings too (text) and include them, marked, in SARIF",
+    )
+    parser.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings that the git commit REF does not have (for pull requests)",
+    )
+
+
+class _FormatAction(argparse.Action):
+    """--format F [--output FILE] ...: each --output belongs to the --format before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option: str | None = None,
+    ) -> None:
+        outputs = list(getattr(namespace, self.dest, None) or [])
+        outputs.append([values, None])
+        setattr(namespace, self.dest, outputs)
+
+
+class _OutputAction(argparse.Action):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option: str | None = None,
+    ) -> None:
+        outputs = list(getattr(namespace, self.dest, None) or [])
+        if not outputs or outputs[-1][1] is not None:
+            raise UsageError(f"--output {values}: name the --format it is for just before it")
+        outputs[-1][1] = values
+        setattr(namespace, self.dest, outputs)
+
+
+def run(args: argparse.Namespace) -> bool:
+    """Lint and write every requested format; True when a finding reaches the fail-on severity."""
+    from linter.load.files import write_atomic
+    from linter.model import SEVERITY_RANK
+    from linter.report.formatters import FORMATTERS
+
+    report = lint(args)
+    if args.baseline or args.diff_base:
+        from linter.report.baseline import new_findings
+
+        report.findings, report.known = new_findings(report.findings, _known_before(args))
+    outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
+    for name, destination in outputs:
+        if destination is None:
+            color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            sys.stdout.write(FORMATTERS[name](report, color=color, show_suppressed=args.show_suppressed))
+        else:
+            text = FORMATTERS[name](report, color=False, show_suppressed=args.show_suppressed)
+            write_atomic(Path(destination), text)
+    fail_on = args.fail_on or configuration(args).fail_on or "error"
+    if fail_on == "none":
+        return False
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
+
+
+def lint_root(args: argparse.Namespace) -> Path:
+    """--root, else the enclosing git work tree, else the working directory."""
+    from linter.load.files import find_root
+
+    return (args.root or find_root(Path.cwd())).resolve()
+
+
+def targets(root: Path, paths: list[str]) -> list[str]:
+    """The PATHs as root-relative POSIX paths ("" for the root itself)."""
+    found: list[str] = []
+    for raw in paths:
+        absolute = Path(os.path.abspath(raw))
+        if not absolute.exists() and not absolute.is_symlink():
+            raise UsageError(f"{raw}: no such file or directory")
+        if absolute != root and root not in absolute.parents:
+            raise UsageError(
+                f"{raw}: outside the lint root {root}; run exolint from inside the repository or pass --root"
+            )
+        rel = absolute.relative_to(root).as_posix()
+        found.append("" if rel == "." else rel)
+    return found
+
+
+def configuration(args: argparse.Namespace) -> Config:
+    """The configuration file named by --config, else the nearest one above the working directory."""
+    from linter.lint.config import ConfigError, find, load
+
+    try:
+        return load(getattr(args, "config", None) or find(Path.cwd()))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def configured_rules(config: Config) -> list[Rule]:
+    """The built-in rules and the configuration's own, with its severity and option overrides."""
+    from linter.lint.config import ConfigError
+    from linter.lint.rules import RuleError, configure, configured_directories, load_rules
+
+    try:
+        return configure(load_rules(configured_directories(config)), config)
+    except (ConfigError, RuleError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
+    """Run the rules the selection options and the configuration leave on over the targets."""
+    from linter.lint.engine import lint as lint_scopes
+    from linter.lint.rules import selected
+    from linter.report.suppress import finish
+
+    config = configuration(args)
+    root = lint_root(args)
+    if not root.is_dir():
+        raise UsageError(f"{args.root}: the lint root must be a directory")
+    found = targets(root, args.paths)
+    all_rules = configured_rules(config)
+    select = args.select or list(config.select)
+    ignore = args.ignore or list(config.ignore)
+    known = {r.id for r in all_rules}
+    for prefix in (*select, *ignore):
+        if not any(rule_id.startswith(prefix) for rule_id in known):
+            raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
+    rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
+    report = lint_scopes(root_override or root, found, rules, args.as_of, (config.include, config.exclude))
+    return finish(
+        report,
+        config,
+        args.as_of,
+        active=lambda rule_id: selected(rule_id, select, ignore),
+        known=all_rules,
+        targets=found,
+        root=root,
+    )
+
+
+def _known_before(args: argparse.Namespace) -> frozenset[str]:
+    """Fingerprints of the baseline file and of the --diff-base commit's findings."""
+    import tempfile
+
+    from linter.report.baseline import BaselineError, export_tree, read
+
+    known: frozenset[str] = frozenset()
+    try:
+        if args.baseline:
+            known |= read(args.baseline)
+        if args.diff_base:
+            root = lint_root(args)
+            with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
+                export_tree(root, args.diff_base, Path(directory))
+                base = argparse.Namespace(**vars(args))
+                base.paths = [p for p in args.paths if (Path(directory) / targets(root, [p])[0]).exists()]
+                if args.paths and not base.paths:
+                    return known  # the files are new: everything in them is new
+                known |= {f.fingerprint for f in lint(base, Path(directory)).findings}
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    return known

@@ -1,0 +1,53 @@
+"""Each name in a property is an accepted domain of the tenant, or a wildcard over one.
+
+``wildcards: domain`` (the default) lets a wildcard entry pass when its domain is accepted
+(``*.contoso.com`` over an accepted ``contoso.com``), as a certificate name may; ``wildcards:
+pattern`` asks that the whole set a wildcard entry names be accepted (an accepted
+``*.contoso.com`` or wider), for properties whose values must themselves be accepted domains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from linter.hybrid import topology as hybrid
+from linter.model import Hit, Object
+from linter.objects.scopes import Scope
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["property"],
+    "properties": {"property": {"type": "string"}, "wildcards": {"enum": ["domain", "pattern"]}},
+}
+
+
+def prepare(params: dict[str, Any]) -> tuple[str, bool]:
+    return str(params["property"]), params.get("wildcards", "domain") == "pattern"
+
+
+def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
+    from linter.domain.names import connector_name_problem, pattern_covers
+
+    name, whole_pattern = prepared
+    accepted = hybrid.accepted_domains(scope)
+    if not scope.of("AcceptedDomain"):
+        return  # the repository does not describe the tenant's domains: nothing to compare with
+    value = obj.get(name)
+    entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    for index, entry in entries:
+        if not isinstance(entry, str) or connector_name_problem(entry) is not None:
+            continue  # empty or malformed: other rules say so
+        if whole_pattern:
+            covered = any(pattern_covers(domain, entry) for domain in accepted)
+        else:
+            covered = hybrid.accepted_cover(scope, entry) is not None
+        if not covered:
+            pointer = (name,) if index is None else (name, index)
+            yield Hit(
+                pointer,
+                f"{name} {entry} is not an accepted domain and no wildcard over one "
+                f"(accepted: {', '.join(accepted) or 'none'})",
+                {"value": entry, "accepted": ", ".join(accepted)},
+            )

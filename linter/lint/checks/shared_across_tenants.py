@@ -1,0 +1,73 @@
+"""Values that must belong to one tenant only: each object claims values (sender IP networks, a
+certificate domain), and a claim that overlaps one from another scope is a finding.
+
+The only primitive that looks across scopes: it yields claims instead of hits, and the engine
+compares the claims of every scope it linted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from ipaddress import IPv4Network
+from typing import Any
+
+from linter.model import Object, Pointer
+from linter.objects.scopes import Scope
+
+CROSS_SCOPE = True
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["property", "as"],
+    "properties": {
+        "property": {"type": "string"},
+        "as": {
+            "enum": ["ip", "domain"],
+            "description": "How values overlap: IPv4 networks, or connector-side names.",
+        },
+    },
+}
+
+Value = IPv4Network | str
+
+
+def prepare(params: dict[str, Any]) -> tuple[str, str]:
+    return str(params["property"]), str(params["as"])
+
+
+def claims(prepared: tuple[str, str], obj: Object, scope: Scope) -> Iterator[tuple[Pointer, Value]]:
+    from linter.domain.ips import SenderIPError, parse_sender_ip
+    from linter.domain.names import normalize
+
+    name, kind = prepared
+    value = obj.get(name)
+    entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    for index, entry in entries:
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        pointer: Pointer = (name,) if index is None else (name, index)
+        try:
+            yield pointer, parse_sender_ip(entry) if kind == "ip" else normalize(entry)
+        except (SenderIPError, ValueError):
+            continue  # malformed: the format rules report it
+
+
+def bucket(value: Value) -> str:
+    """Claims can only overlap inside one bucket: a /24 (every SenderIPAddresses entry is /24 or
+    narrower), or the last two labels of a domain."""
+    if isinstance(value, IPv4Network):
+        return str(value.supernet(new_prefix=24)) if value.prefixlen >= 24 else str(value)
+    from linter.domain.names import base
+
+    return ".".join(base(value).split(".")[-2:])
+
+
+def overlap(a: Value, b: Value) -> bool:
+    if isinstance(a, IPv4Network) and isinstance(b, IPv4Network):
+        return a.overlaps(b)
+    if isinstance(a, str) and isinstance(b, str):
+        from linter.domain.names import pattern_covers
+
+        return pattern_covers(a, b) or pattern_covers(b, a)
+    return False

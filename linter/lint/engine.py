@@ -1,0 +1,436 @@
+"""Rules x objects -> findings: selects the objects in each rule's scope, runs its primitive,
+stamps rule metadata and locations, and turns every failure into a finding of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.load.loader import Loader, Problem
+from linter.load.locate import span
+from linter.model import (
+    Certificate,
+    Checked,
+    Finding,
+    Hit,
+    Location,
+    Object,
+    Pointer,
+    Ref,
+    Repair,
+    Report,
+    Rule,
+    Span,
+    SuppressionComment,
+    pointer_text,
+    shown,
+)
+from linter.objects.conditions import matches
+from linter.objects.definitions import DefinitionProblem
+from linter.objects.definitions import label_of as label
+from linter.objects.scopes import Scope, ScopeFinder, build_scope, is_under
+
+
+def fingerprint(*parts: str) -> str:
+    """Stable identity of a finding: rule, scope, object and property, never the line."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+class _Template(string.Formatter):
+    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
+        return kwargs[key]  # a KeyError tells the caller the template does not fit this hit
+
+
+def fill(template: str, values: dict[str, Any]) -> str | None:
+    try:
+        return _Template().vformat(template, (), values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+
+
+class Engine:
+    def __init__(self, rules: list[Rule], as_of: dt.date | None = None) -> None:
+        self.rules = {r.id: r for r in rules}
+        from linter.lint.checks import CHECKS
+
+        self.by_kind: dict[str, list[Rule]] = {}
+        self.across: dict[str, list[Rule]] = {}  # rules whose primitive compares scopes
+        for rule in rules:
+            if rule.kind and rule.check:
+                table = self.across if getattr(CHECKS[rule.check], "CROSS_SCOPE", False) else self.by_kind
+                table.setdefault(rule.kind, []).append(rule)
+        self.as_of = as_of or dt.date.today()
+
+    # --- findings from the pipeline -------------------------------------------------------
+
+    def from_problem(self, problem: Problem | DefinitionProblem, scope: str) -> Finding:
+        rule = self.rules[problem.rule_id]
+        obj = problem.obj if isinstance(problem, DefinitionProblem) else None
+        pointer = problem.pointer if isinstance(problem, DefinitionProblem) else ()
+        identity = obj.identity if obj else ""
+        return self._finding(
+            rule,
+            problem.path,
+            problem.span,
+            problem.message,
+            scope,
+            obj=obj,
+            pointer=pointer,
+            key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
+            repair=_repair(rule, obj, pointer, {"property": str(pointer[0])}) if obj and pointer else None,
+        )
+
+    def _finding(
+        self,
+        rule: Rule,
+        path: str,
+        where: Span,
+        message: str,
+        scope: str,
+        *,
+        obj: Object | None = None,
+        pointer: Pointer = (),
+        related: tuple[Location, ...] = (),
+        fix: str | None = None,
+        key: tuple[str, str],
+        repair: Repair | None = None,
+    ) -> Finding:
+        return Finding(
+            path=path,
+            line=where.line,
+            column=where.column,
+            rule_id=rule.id,
+            end_line=where.end_line,
+            end_column=where.end_column,
+            rule_name=rule.name,
+            severity=rule.severity,
+            message=message,
+            kind=obj.kind if obj else None,
+            identity=obj.identity if obj else None,
+            pointer=pointer_text(pointer) if obj else None,
+            ndr=rule.ndr,
+            related=related,
+            fix=fix,
+            fingerprint=fingerprint(rule.id, scope, obj.kind if obj else "", *key),
+            scope=scope,
+            object_line=span(obj.document, obj.raw_pointer(())).line if obj else None,
+            repair=repair,
+        )
+
+    # --- rules over objects ---------------------------------------------------------------
+
+    def run_scope(self, scope: Scope, checked: list[Checked] | None = None) -> list[Finding]:
+        scope.as_of = self.as_of
+        findings: list[Finding] = []
+        targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
+        for obj in targets:
+            for rule in self.by_kind.get(obj.kind, ()):
+                if not matches(rule.where, obj):
+                    continue
+                from linter.lint.checks import CHECKS
+
+                primitive = CHECKS[rule.check or ""]
+                if checked is not None:
+                    checked.append(Checked(rule.id, obj.kind, obj.identity, obj.path))
+                try:
+                    hits = list(primitive.check(rule.prepared, obj, scope))
+                except Exception as exc:  # a primitive's bug must not hide the other findings
+                    findings.append(self._crash(rule, obj, scope, exc))
+                    continue
+                findings.extend(self._from_hit(rule, obj, scope, hit) for hit in hits)
+        return findings
+
+    def claims(self, scope: Scope) -> list[Claim]:
+        """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
+        from linter.lint.checks import CHECKS
+
+        found: list[Claim] = []
+        tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
+        for obj in scope.objects:
+            for rule in self.across.get(obj.kind, ()):
+                if not matches(rule.where, obj):
+                    continue
+                for pointer, value in CHECKS[rule.check or ""].claims(rule.prepared, obj, scope):
+                    where = Location.at(obj.path, span(obj.document, obj.raw_pointer(pointer)))
+                    found.append(
+                        Claim(rule.id, scope.directory, tenant, label(obj), obj, pointer, where, value)
+                    )
+        return found
+
+    def cross_findings(self, claims: list[Claim]) -> list[Finding]:
+        """A claim that overlaps a claim of another scope is a finding, with the others related."""
+        from linter.lint.checks import CHECKS
+
+        groups: dict[tuple[str, str], list[Claim]] = {}
+        for claim in claims:
+            primitive = CHECKS[self.rules[claim.rule_id].check or ""]
+            groups.setdefault((claim.rule_id, primitive.bucket(claim.value)), []).append(claim)
+        findings: list[Finding] = []
+        for (rule_id, _), group in groups.items():
+            rule = self.rules[rule_id]
+            overlap = CHECKS[rule.check or ""].overlap
+            for claim in group:
+                others = [o for o in group if o.scope != claim.scope and overlap(claim.value, o.value)]
+                if not others:
+                    continue
+                values = {
+                    "identity": claim.obj.identity,
+                    "kind": claim.obj.kind,
+                    "label": claim.label,
+                    "property": str(claim.pointer[0]),
+                    "value": claim.written,
+                    "tenant": claim.tenant,
+                    "others": "; ".join(f"{o.label} of tenant {o.tenant} ({o.written})" for o in others),
+                }
+                message = (fill(rule.message, values) if rule.message else None) or (
+                    f"{claim.label} of tenant {claim.tenant} claims {claim.written}, as do {values['others']}"
+                )
+                related = tuple(
+                    Location(
+                        o.location.path,
+                        o.location.line,
+                        o.location.column,
+                        o.location.end_line,
+                        o.location.end_column,
+                        f"{o.label} of tenant {o.tenant}",
+                    )
+                    for o in others
+                )
+                findings.append(
+                    self._finding(
+                        rule,
+                        claim.location.path,
+                        Span(
+                            claim.location.line,
+                            claim.location.column,
+                            claim.location.end_line,
+                            claim.location.end_column,
+                        ),
+                        message,
+                        claim.scope,
+                        obj=claim.obj,
+                        pointer=claim.pointer,
+                        related=related,
+                        fix=fill(rule.fix, values) if rule.fix else None,
+                        key=(claim.obj.identity, pointer_text(claim.pointer)),
+                    )
+                )
+        return findings
+
+    def _crash(self, rule: Rule, obj: Object, scope: Scope, exc: Exception) -> Finding:
+        message = (
+            f"{label(obj)}: rule {rule.id} ({rule.name}) failed with {type(exc).__name__}: {exc}; "
+            "the object was not checked by it; please report this with the definition"
+        )
+        return self._finding(
+            self.rules["EX014"],
+            obj.path,
+            span(obj.document, obj.raw_pointer(())),
+            message,
+            scope.directory,
+            obj=obj,
+            key=(obj.identity, rule.id),
+        )
+
+    def _from_hit(self, rule: Rule, obj: Object, scope: Scope, hit: Hit) -> Finding:
+        current = _value_at(obj.props, hit.pointer)
+        values = {
+            "identity": obj.identity,
+            "kind": obj.kind,
+            "label": label(obj),
+            "property": str(hit.pointer[0]) if hit.pointer else "",
+            "value": shown(current),
+            **hit.values,
+        }
+        message = (fill(rule.message, values) if rule.message else None) or f"{label(obj)}: {hit.message}"
+        fix = fill(rule.fix, values) if rule.fix else None
+        return self._finding(
+            rule,
+            obj.path,
+            span(obj.document, obj.raw_pointer(hit.pointer)),
+            message,
+            scope.directory,
+            obj=obj,
+            pointer=hit.pointer,
+            related=tuple(_location(r) for r in hit.related),
+            fix=fix,
+            key=(obj.identity, pointer_text(hit.pointer)),
+            repair=_repair(rule, obj, hit.pointer, values),
+        )
+
+
+def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -> Repair | None:
+    """The rule's ``repair`` filled for this finding; None when the values do not fill it, or
+    when it would write what is already there."""
+    if not rule.repair:
+        return None
+    if "key" in rule.repair:  # write the finding's property key as the template says
+        if not pointer or not isinstance(pointer[0], str) or pointer[0] not in obj.raw_keys:
+            return None
+        written, key = obj.raw_keys[pointer[0]], fill(rule.repair["key"], values)
+        if not key or key == written:
+            return None
+        raw = obj.raw_pointer(pointer[:1])
+        return Repair(raw, written, key, rename=True, line=_key_line(obj, raw))
+    name = rule.repair.get("property") or (str(pointer[0]) if pointer else "")
+    value = fill(rule.repair.get("value", ""), values)
+    if not name or not value:
+        return None
+    raw = obj.raw_pointer((name,))
+    current = _value_at(obj.document.data, raw)
+    if current == value:
+        return None
+    return Repair(raw, current, value, line=_key_line(obj, raw))
+
+
+def _key_line(obj: Object, raw: Pointer) -> int | None:
+    marks = obj.document.positions.get(raw)
+    return marks[0] + 1 if marks is not None and marks[0] >= 0 else None
+
+
+def _value_at(props: Any, pointer: Pointer) -> Any:
+    value: Any = props
+    for part in pointer:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _location(ref: Ref) -> Location:
+    target = ref.target
+    if isinstance(target, Certificate):
+        loc = target.location
+        return Location(loc.path, loc.line, loc.column, loc.end_line, loc.end_column, ref.message)
+    return Location.at(target.path, span(target.document, target.raw_pointer(ref.pointer)), ref.message)
+
+
+# --- one run ---------------------------------------------------------------------------------
+
+
+PARALLEL_MIN_SCOPES = 64
+"""Below this many scopes a second process costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A value an object claims for its tenant alone (see checks/shared_across_tenants.py)."""
+
+    rule_id: str
+    scope: str
+    tenant: str
+    label: str
+    obj: Object
+    pointer: Pointer
+    location: Location
+    value: Any
+
+    @property
+    def written(self) -> str:
+        """The value as the definition writes it."""
+        return str(_value_at(self.obj.props, self.pointer))
+
+
+@dataclass
+class _Partial:
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+    comments: dict[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)
+    objects: int = 0
+    certificates: int = 0
+    scopes: int = 0
+
+
+def _lint_scopes(
+    root: Path,
+    directories: list[str],
+    targets: list[str],
+    rules: list[Rule],
+    as_of: dt.date | None,
+    globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+) -> _Partial:
+    """Lint some scopes in this process; each scope is independent of the others."""
+    finder = ScopeFinder(Loader(root, *globs))
+    engine = Engine(rules, as_of)
+    partial = _Partial()
+    for directory in directories:
+        scope, problems = build_scope(finder, directory)
+        partial.scopes += bool(scope.files)
+        partial.objects += len(scope.objects)
+        partial.certificates += len(scope.certificates)
+        partial.files.update(scope.files)
+        for rel in scope.files:  # carried along for the suppression stage, which reads them
+            loaded = finder.loader.loaded(rel)
+            if loaded is not None and loaded.comments:
+                partial.comments[rel] = tuple(loaded.comments)
+        partial.findings += [engine.from_problem(p, directory) for p in problems]
+        partial.findings += engine.run_scope(scope, partial.checked)
+        partial.claims += engine.claims(scope)
+    partial.findings = [f for f in partial.findings if _involves(f, targets)]
+    return partial
+
+
+def _workers(scopes: int) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, 8) if scopes >= PARALLEL_MIN_SCOPES else 1
+
+
+def lint(
+    root: Path,
+    targets: list[str],
+    rules: list[Rule],
+    as_of: dt.date | None = None,
+    globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+) -> Report:
+    """Lint every scope the targets touch; keep the findings that involve a target.
+
+    Scopes share nothing, so a repository of many tenants is split across processes."""
+    directories = ScopeFinder(Loader(root, *globs)).scopes_for(targets or [""])
+    workers = _workers(len(directories))
+    if workers == 1:
+        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs) for c in chunks if c]
+            partials = [f.result() for f in futures]
+    report = Report(rules=rules)
+    seen: set[tuple[str, str, int, int, str]] = set()
+    files: set[str] = set()
+    claims = [c for p in partials for c in p.claims]
+    if claims:
+        across = Engine(rules, as_of).cross_findings(claims)
+        partials.append(_Partial(findings=[f for f in across if _involves(f, targets)]))
+    for partial in partials:
+        report.scopes += partial.scopes
+        report.objects += partial.objects
+        report.certificates += partial.certificates
+        files |= partial.files
+        report.comments |= partial.comments
+        report.checked += [c for c in partial.checked if involves_path(c.path, targets)]
+        for finding in partial.findings:
+            key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
+            if key not in seen:
+                seen.add(key)
+                report.findings.append(finding)
+    report.files = len(files)
+    report.findings.sort()
+    return report
+
+
+def _involves(finding: Finding, targets: list[str]) -> bool:
+    return any(involves_path(p, targets) for p in finding.paths)
+
+
+def involves_path(path: str, targets: list[str]) -> bool:
+    return not targets or any(is_under(path, t) for t in targets)

@@ -1,0 +1,213 @@
+"""Which files form one hybrid deployment, and the objects and certificates each one holds.
+
+A directory holding a ``kind: Tenant`` definition starts a scope that reaches down to the next
+such directory; with no Tenant above a file, the lint root is its scope. Cross-object rules look
+only inside one scope, which is how one repository holds many tenants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem
+from linter.load.locate import span
+from linter.model import Certificate, Object
+from linter.objects.definitions import (
+    DefinitionProblem,
+    build_objects,
+    candidates,
+    certificate_object,
+    kind_value,
+    label_of,
+)
+
+_NAMES_TENANT = re.compile(r"""(?i)kind["']?\s*:\s*["']?tenant\b""")
+
+
+def is_under(path: str, directory: str) -> bool:
+    return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def parent(directory: str) -> str:
+    return posixpath.dirname(directory)
+
+
+@dataclass
+class Scope:
+    directory: str
+    objects: list[Object] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    by_kind: dict[str, list[Object]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid.topology, computed once
+    as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
+
+    @property
+    def certificate_objects(self) -> list[Object]:
+        """The scope's certificates as objects of kind Certificate, for the rules about them."""
+        if "certificate-objects" not in self.memo:
+            self.memo["certificate-objects"] = [
+                certificate_object(c, self.directory) for c in self.certificates
+            ]
+        result: list[Object] = self.memo["certificate-objects"]
+        return result
+
+    def of(self, kind: str) -> list[Object]:
+        return self.by_kind.get(kind, [])
+
+    @property
+    def tenant(self) -> Object | None:
+        tenants = self.of("Tenant")
+        return tenants[0] if tenants else None
+
+
+class ScopeFinder:
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self._tenant_dirs: dict[str, bool] = {}
+
+    def is_tenant_dir(self, directory: str) -> bool:
+        known = self._tenant_dirs.get(directory)
+        if known is None:
+            files, _, _ = self.loader.listing(directory)
+            known = any(self._has_tenant(f) for f in files if f.lower().endswith(DEFINITION_SUFFIXES))
+            self._tenant_dirs[directory] = known
+        return known
+
+    def _has_tenant(self, rel: str) -> bool:
+        loaded = self.loader.loaded(rel)
+        if loaded is None and not _NAMES_TENANT.search(self.loader.peek(rel)):
+            return False  # decided without parsing: the text names no Tenant
+        document = (loaded or self.loader.load(rel)).document
+        if document is None:
+            return False
+        return any(
+            isinstance(kind, str) and kind.lower() == "tenant"
+            for kind in (kind_value(m) for _, m in candidates(document))
+        )
+
+    def scope_of(self, directory: str) -> str:
+        current = directory
+        while not self.is_tenant_dir(current) and current:
+            current = parent(current)
+        return current
+
+    def walk(self, scope_dir: str) -> tuple[list[str], list[Problem], list[str]]:
+        """Files of one scope, listing problems, and the scopes nested below it."""
+        files: list[str] = []
+        problems: list[Problem] = []
+        nested: list[str] = []
+        stack = [scope_dir]
+        while stack:
+            directory = stack.pop()
+            found, subdirs, listing_problems = self.loader.listing(directory)
+            files.extend(found)
+            problems.extend(listing_problems)
+            for sub in reversed(subdirs):
+                (nested if self.is_tenant_dir(sub) else stack).append(sub)
+        return sorted(files), problems, nested
+
+    def scopes_for(self, targets: list[str]) -> list[str]:
+        """Every scope a target touches: its own, and for a directory every scope below it."""
+        wanted: dict[str, None] = {}
+        for target in targets:
+            is_dir = self.loader.absolute(target).is_dir()
+            queue = [self.scope_of(target if is_dir else parent(target))]
+            while queue:
+                scope = queue.pop()
+                if scope in wanted:
+                    continue
+                wanted[scope] = None
+                if is_dir:
+                    queue.extend(n for n in self.walk(scope)[2] if is_under(n, target))
+        return list(wanted)
+
+
+def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Problem | DefinitionProblem]]:
+    """Load one scope: its objects, its certificates, and every problem found on the way."""
+    loader = finder.loader
+    files, problems_found, _ = finder.walk(directory)
+    problems: list[Problem | DefinitionProblem] = list(problems_found)
+    scope = Scope(directory, files=files)
+    tenant_files: list[str] = []
+    for rel in files:
+        loaded = loader.load(rel)
+        problems.extend(loaded.problems)
+        scope.certificates.extend(loaded.certificates)
+        if loaded.document is not None:
+            objects, found = build_objects(loaded.document, directory)
+            problems.extend(found)
+            scope.objects.extend(objects)
+            if any(o.kind == "Tenant" for o in objects):
+                tenant_files.append(rel)
+    _add_referenced_certificates(loader, scope, problems)
+    for obj in scope.objects:
+        scope.by_kind.setdefault(obj.kind, []).append(obj)
+    tenants = scope.of("Tenant")
+    for extra in tenants[1:]:
+        problems.append(
+            DefinitionProblem(
+                "EX013",
+                extra.path,
+                span(extra.document, extra.raw_pointer(())),
+                f'Tenant "{extra.identity}" shares its scope ({directory or "the lint root"}) with '
+                f'Tenant "{tenants[0].identity}" of {tenants[0].path}; rules would mix their objects, '
+                "so put each tenant in a directory of its own",
+                extra,
+            )
+        )
+    return scope, problems
+
+
+def _add_referenced_certificates(
+    loader: Loader, scope: Scope, problems: list[Problem | DefinitionProblem]
+) -> None:
+    """Certificates named by ``File:`` that lie outside the scope directory (a shared folder)."""
+    for obj in scope.objects:
+        ref = obj.get("File")
+        if not isinstance(ref, str) or not ref:
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
+        where = span(obj.document, obj.raw_pointer(("File",)))
+        drive = len(ref) > 1 and ref[1] == ":"  # C:\Certificates\...
+        if (
+            ref.startswith(("/", "\\"))
+            or drive
+            or target.startswith("../")
+            or target == ".."
+            or not loader.inside_root(loader.absolute(target))
+        ):
+            problems.append(
+                DefinitionProblem(
+                    "EX009",
+                    obj.path,
+                    where,
+                    f"{label_of(obj)}: File {ref} points outside the lint root; keep the certificate "
+                    "inside the repository and give a path relative to this file",
+                    obj,
+                    ("File",),
+                )
+            )
+            continue
+        if not loader.absolute(target).is_file():
+            problems.append(
+                DefinitionProblem(
+                    "EX010",
+                    obj.path,
+                    where,
+                    f"{label_of(obj)}: File {ref} does not exist (looked for {target}); commit the "
+                    "public certificate there or correct the path",
+                    obj,
+                    ("File",),
+                )
+            )
+            continue
+        if target not in scope.files:
+            loaded = loader.load(target)
+            scope.files.append(target)
+            scope.certificates.extend(loaded.certificates)
+            problems.extend(loaded.problems)

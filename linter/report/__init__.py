@@ -1,0 +1,2 @@
+"""Findings -> what users read: suppressions, baselines, rule docs, and one formatter per
+output format."""

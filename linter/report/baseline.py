@@ -1,0 +1,86 @@
+"""Baselines and new-findings-only runs: which findings were already there.
+
+A finding is known by its fingerprint (rule, scope, object identity, property), never its line,
+so a baseline survives reformatting, reordering and moved lines, and a finding comes back when
+the object or property it is about changes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linter.model import Finding, Report
+
+VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file or a git reference that cannot be used: one line, exit 2."""
+
+
+def render(report: Report) -> str:
+    """The baseline of a report: each fingerprint with enough to recognise it in a review."""
+    entries = {
+        f.fingerprint: {"rule_id": f.rule_id, "path": f.path, "identity": f.identity, "property": f.pointer}
+        for f in sorted(report.findings)
+    }
+    return (
+        json.dumps({"exolint_baseline": VERSION, "findings": dict(sorted(entries.items()))}, indent=2) + "\n"
+    )
+
+
+def read(path: Path) -> frozenset[str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: is not a baseline (not JSON: {exc})") from None
+    if (
+        not isinstance(data, dict)
+        or data.get("exolint_baseline") != VERSION
+        or not isinstance(data.get("findings"), dict)
+    ):
+        raise BaselineError(
+            f"{path}: is not an exolint baseline; write one with `exolint baseline write {path}`"
+        )
+    return frozenset(data["findings"])
+
+
+def new_findings(findings: list[Finding], known: frozenset[str]) -> tuple[list[Finding], int]:
+    """The findings whose fingerprint is not known, and how many were."""
+    kept = [f for f in findings if f.fingerprint not in known]
+    return kept, len(findings) - len(kept)
+
+
+def export_tree(root: Path, ref: str, destination: Path) -> None:
+    """Write the lint root's files as they are at ``ref`` into ``destination``, from git's
+    objects: the user's work tree and index are never touched."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+
+    prefix = git("rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        raise BaselineError(f"--diff-base {ref}: {root} is not inside a git work tree")
+    subdirectory = prefix.stdout.decode().strip().rstrip("/")
+    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise BaselineError(f"--diff-base {ref}: not a commit of this repository")
+    tree = f"{ref}:{subdirectory}" if subdirectory else ref
+    if subdirectory and git("cat-file", "-t", tree).stdout.decode().strip() != "tree":
+        raise BaselineError(f"--diff-base {ref}: the lint root {subdirectory} did not exist in that commit")
+    top = git("rev-parse", "--show-toplevel").stdout.decode().strip()
+    archive = subprocess.run(
+        ["git", "-C", top, "archive", "--format=tar", tree], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise BaselineError(f"--diff-base {ref}: git archive failed: {archive.stderr.decode().strip()}")
+    import io
+
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="data")
