@@ -17,7 +17,7 @@ from linter.report.formatters import FORMATTERS
 from linter.report.formatters.github import escape_data, escape_property
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO.parent / "shared" / "reference"
+REFERENCE = REPO / "tests" / "data"
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
 HEALTHY = REPO / "examples" / "contoso-healthy"
 TWO_TENANTS = {

@@ -20,7 +20,7 @@ from linter.report.formatters import FORMATTERS
 from linter.report.suppress import finish
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO.parent / "shared" / "reference"
+REFERENCE = REPO / "tests" / "data"
 AS_OF = dt.date(2026, 6, 1)
 REASON = 'reason="the filtering service needs both"'
 
