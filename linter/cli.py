@@ -3,24 +3,38 @@
 This is the only place that decides exit codes: 0 when nothing reaches the fail-on severity, 1
 when something does, 2 for a usage, configuration or internal error. Never a traceback unless
 ``--debug``.
+
+Start-up is kept small: ``--version`` imports nothing else, ``--help`` lists the commands from
+``linter.commands.HELP`` without importing them, and only the module of the command being run is
+imported and given its arguments (tests/test_startup.py holds the import budget).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from linter.errors import UsageError
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_named(args: Sequence[str]) -> str | None:
+    """The first word that is not an option: the command (exolint's own options take no value)."""
+    return next((a for a in args if not a.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser: every command listed, and the arguments of ``command`` alone."""
+    import argparse
     from importlib import import_module
 
     from linter import __version__
-    from linter.commands import COMMANDS
+    from linter.commands import COMMANDS, HELP
     from linter.commands.options import Parser
 
     parser = Parser(
@@ -31,21 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, module_name in COMMANDS.items():
+        subparser = commands.add_parser(name, help=HELP[name])
+        if name != command:
+            continue
         module = import_module(f"linter.commands.{module_name}")
-        command = commands.add_parser(name, help=module.HELP)
-        module.add_arguments(command)
-        command.add_argument(
+        module.add_arguments(subparser)
+        subparser.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
-        command.set_defaults(run=module.run)
+        subparser.set_defaults(run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
+    command = _command_named(args_list)
+    leading = args_list[: args_list.index(command)] if command is not None else args_list
+    if "--version" in leading:  # before anything else, as argparse's version action would
+        from linter import __version__
+
+        print(f"exolint {__version__}")
+        return EXIT_CLEAN
     try:
-        parser = build_parser()
+        parser = build_parser(command)
         args = parser.parse_args(args_list)
         if not hasattr(args, "run"):
             parser.print_help()

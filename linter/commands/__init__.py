@@ -1,10 +1,11 @@
-"""One module (or folder) per subcommand, listed in one table: name -> module.
+"""One module (or folder) per subcommand, listed in one table: name -> (module, help line).
 
 Each module has ``HELP`` (one line for ``exolint --help``), ``add_arguments(parser)`` and
 ``run(args) -> bool``: True when what the command found should fail the run. A mistake in how
 the command was called is ``linter.errors.UsageError``. Only ``linter.cli`` turns these into exit
-codes. Modules are imported when the parser is built and keep their heavy imports inside
-``run``.
+codes. ``linter.cli`` imports only the module of the command being run (``exolint --help``
+lists the names and help lines of this table without importing any), and each module keeps its
+heavy imports inside ``run``.
 """
 
 from __future__ import annotations
@@ -23,3 +24,21 @@ COMMANDS: dict[str, str] = {
     "plan": "plan",
 }
 """Subcommand name -> module under linter.commands, in the order ``exolint --help`` lists them."""
+
+HELP: dict[str, str] = {
+    "check": "lint definition and certificate files",
+    "baseline": "record the current findings, to report only new ones later",
+    "config": "the configuration in force",
+    "test-rules": "run the pass and fail examples of your own rules (exit 1 when one does not hold)",
+    "rules": "list the rules",
+    "explain": "show a rule's documentation, or the rules that prevent an NDR code",
+    "import": "turn Get-* | ConvertTo-Json and Microsoft365DSC exports into definition files",
+    "diagnose": "explain SMTP protocol log sessions with Exchange Online (certificate, TLS, 550 5.7.64) "
+    "and the fix",
+    "fix": "repair findings with a mechanical fix in the YAML definitions (a diff; --write applies it)",
+    "simulate": "show how Exchange Online would attribute one message (source IP, certificate, MAIL FROM)",
+    "plan": "compare the repository with an export of the live tenant and print the commands that "
+    "would apply it",
+}
+"""Each module's ``HELP``, copied here so ``exolint --help`` imports no command module (a test
+holds the copies equal)."""

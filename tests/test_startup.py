@@ -1,0 +1,68 @@
+"""Start-up stays small: ``exolint --version`` and ``--help`` import only what they need.
+
+The budget is checked with ``python -X importtime`` in a child process (which modules load, never
+how long they take): exolint's own modules against an allow-list, and no third-party module
+beyond what the interpreter itself loads at start-up (``python -c pass``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+from linter.commands import COMMANDS, HELP
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def imported(*args: str) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *args], capture_output=True, text=True, env=env, check=False
+    )
+    return {
+        line.split("|")[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and not line.rstrip().endswith("package")
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["--version"], {"linter", "linter.cli", "linter.errors"}),
+        (
+            ["--help"],
+            {"linter", "linter.cli", "linter.errors", "linter.commands", "linter.commands.options"},
+        ),
+    ],
+)
+def test_import_budget(args: list[str], allowed: set[str]) -> None:
+    interpreter = imported("-c", "pass")
+    loaded = imported("-m", "linter", *args)
+    assert "linter.cli" in loaded  # the measurement itself works
+    own = {m for m in loaded if m.split(".")[0] == "linter"}
+    assert own <= allowed, f"exolint {' '.join(args)} imports {sorted(own - allowed)}"
+    third_party = {
+        m
+        for m in loaded - interpreter
+        if m.split(".")[0] not in sys.stdlib_module_names and m.split(".")[0] != "linter"
+    }
+    assert not third_party, f"exolint {' '.join(args)} imports {sorted(third_party)}"
+
+
+def test_help_lines_match_the_modules() -> None:
+    assert HELP.keys() == COMMANDS.keys()
+    for name, module in COMMANDS.items():
+        assert HELP[name] == import_module(f"linter.commands.{module}").HELP
+
+
+def test_a_command_gets_its_own_arguments(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(tmp_path, "rules", "--format", "markdown")
+    assert code == 0 and out.startswith("# exolint rules")
+    code, _, err = cli(tmp_path, "nosuchcommand")
+    assert code == 2 and "nosuchcommand" in err
