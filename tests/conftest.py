@@ -16,6 +16,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every run of exolint in the suite (in this process or a child) keeps its cache in one
+    temporary directory, never in the repository. ``EXOLINT_NO_CACHE=1 pytest`` runs the whole
+    suite without the cache; by default it runs with it, as users do."""
+    import os
+
+    os.environ.setdefault("EXOLINT_CACHE_DIR", str(tmp_path_factory.mktemp("exolint-cache")))
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from linter.errors import UsageError
 
 if TYPE_CHECKING:
+    from linter.lint.cache import Cache
     from linter.lint.config import Config
     from linter.model import Report, Rule
 
@@ -152,13 +153,51 @@ def configuration(args: argparse.Namespace) -> Config:
 
 def configured_rules(config: Config) -> list[Rule]:
     """The built-in rules and the configuration's own, with its severity and option overrides."""
+    return configure_rules(rule_definitions(config), config)
+
+
+def rule_definitions(config: Config) -> list[Rule]:
+    """The built-in rules and the configuration's own, as their files define them."""
     from linter.lint.config import ConfigError
-    from linter.lint.rules import RuleError, configure, configured_directories, load_rules
+    from linter.lint.rules import RuleError, configured_directories, load_rules
 
     try:
-        return configure(load_rules(configured_directories(config)), config)
+        return load_rules(configured_directories(config))
     except (ConfigError, RuleError) as exc:
         raise UsageError(str(exc)) from None
+
+
+def configure_rules(definitions: list[Rule], config: Config) -> list[Rule]:
+    """The rules with the configuration's severity and option overrides."""
+    from linter.lint.config import ConfigError
+    from linter.lint.rules import RuleError, configure
+
+    try:
+        return configure(definitions, config)
+    except (ConfigError, RuleError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _cache(args: argparse.Namespace, root: Path, config: Config, definitions: list[Rule]) -> Cache | None:
+    """The cache of this lint root for these settings, unless --no-cache or EXOLINT_NO_CACHE."""
+    import datetime as dt
+
+    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint
+
+    if getattr(args, "no_cache", False) or os.environ.get("EXOLINT_NO_CACHE", "") not in ("", "0"):
+        return None
+    directory = getattr(args, "cache_dir", None) or os.environ.get("EXOLINT_CACHE_DIR") or root / DIRECTORY
+    rules = [
+        (r.id, r.name, r.severity, r.kind, r.where, r.check, r.params, r.message, r.fix, r.repair, r.ndr)
+        for r in definitions
+    ]
+    settings = {
+        "version": code_fingerprint(),
+        "rules": repr(rules),
+        "configuration": repr(config),
+        "as_of": (args.as_of or dt.date.today()).isoformat(),
+    }
+    return Cache(Path(os.path.abspath(directory)), root, settings)
 
 
 def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
@@ -172,7 +211,8 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     if not root.is_dir():
         raise UsageError(f"{args.root}: the lint root must be a directory")
     found = targets(root, args.paths)
-    all_rules = configured_rules(config)
+    definitions = rule_definitions(config)
+    all_rules = configure_rules(definitions, config)
     select = args.select or list(config.select)
     ignore = args.ignore or list(config.ignore)
     known = {r.id for r in all_rules}
@@ -180,7 +220,11 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
-    report = lint_scopes(root_override or root, found, rules, args.as_of, (config.include, config.exclude))
+    run = {r.id for r in rules}
+    cache = None if root_override else _cache(args, root, config, [r for r in definitions if r.id in run])
+    report = lint_scopes(
+        root_override or root, found, rules, args.as_of, (config.include, config.exclude), cache
+    )
     return finish(
         report,
         config,

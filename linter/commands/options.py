@@ -63,6 +63,18 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
         "--as-of", type=_date, metavar="DATE", help="evaluate dates as of this day (default: today)"
     )
     add_config_argument(parser)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lint every scope afresh, neither reading nor writing the cache",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the cache here (default: .exolint_cache at the lint root; "
+        "EXOLINT_CACHE_DIR, and EXOLINT_NO_CACHE=1 to turn it off)",
+    )
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ import os
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.load.loader import Loader, Problem
 from linter.load.locate import span
@@ -34,6 +34,9 @@ from linter.objects.conditions import matches
 from linter.objects.definitions import DefinitionProblem
 from linter.objects.definitions import label_of as label
 from linter.objects.scopes import Scope, ScopeFinder, build_scope, is_under
+
+if TYPE_CHECKING:
+    from linter.lint.cache import Cache
 
 
 def fingerprint(*parts: str) -> str:
@@ -352,16 +355,20 @@ class _Partial:
 def _lint_scopes(
     root: Path,
     directories: list[str],
-    targets: list[str],
     rules: list[Rule],
     as_of: dt.date | None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
-) -> _Partial:
-    """Lint some scopes in this process; each scope is independent of the others."""
-    finder = ScopeFinder(Loader(root, *globs))
+    cache: Cache | None = None,
+    keys: dict[str, str] | None = None,
+    finder: ScopeFinder | None = None,
+) -> list[_Partial]:
+    """Lint some scopes in this process (each is independent of the others); store each one's
+    result in the cache under its key."""
+    finder = finder or ScopeFinder(Loader(root, *globs))
     engine = Engine(rules, as_of)
-    partial = _Partial()
+    partials: list[_Partial] = []
     for directory in directories:
+        partial = _Partial()
         scope, problems = build_scope(finder, directory)
         partial.scopes += bool(scope.files)
         partial.objects += len(scope.objects)
@@ -374,8 +381,38 @@ def _lint_scopes(
         partial.findings += [engine.from_problem(p, directory) for p in problems]
         partial.findings += engine.run_scope(scope, partial.checked)
         partial.claims += engine.claims(scope)
-    partial.findings = [f for f in partial.findings if _involves(f, targets)]
-    return partial
+        partials.append(partial)
+        if cache is not None and keys is not None:
+            walked = set(finder.walk(directory)[0])
+            outside = [f for f in scope.files if f not in walked] + scope.missing
+            cache.put(directory, keys[directory], {f: _present(finder.loader, f) for f in outside}, partial)
+    return partials
+
+
+def _present(loader: Loader, rel: str) -> str | None:
+    """The content hash of a file, None when there is none."""
+    return loader.digest(rel) if os.path.isfile(loader.absolute(rel)) else None
+
+
+def _replay(
+    finder: ScopeFinder, directories: list[str], cache: Cache, forget: bool
+) -> tuple[list[_Partial], dict[str, str]]:
+    """The cached results of the scopes whose key matches, and the keys of the others."""
+    loader = finder.loader
+    partials: list[_Partial] = []
+    keys: dict[str, str] = {}
+    for directory in directories:
+        files, problems, _ = finder.walk(directory)
+        key = cache.key(directory, [(f, loader.digest(f)) for f in files], [repr(p) for p in problems])
+        stored = cache.get(directory, key, lambda rel: _present(loader, rel))
+        if isinstance(stored, _Partial):
+            partials.append(stored)
+        else:
+            keys[directory] = key
+        if forget or isinstance(stored, _Partial):
+            for rel in files:
+                loader.forget(rel)
+    return partials, keys
 
 
 def _workers(scopes: int) -> int:
@@ -389,28 +426,38 @@ def lint(
     rules: list[Rule],
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    cache: Cache | None = None,
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
-    Scopes share nothing, so a repository of many tenants is split across processes."""
-    directories = ScopeFinder(Loader(root, *globs)).scopes_for(targets or [""])
+    A scope whose files and settings are as the cache last saw them is replayed from it. Scopes
+    share nothing, so a repository of many tenants is split across processes."""
+    finder = ScopeFinder(Loader(root, *globs))
+    directories = finder.scopes_for(targets or [""])
+    partials: list[_Partial] = []
+    keys: dict[str, str] | None = None
+    if cache is not None:
+        parallel = _workers(len(directories)) > 1
+        partials, keys = _replay(finder, directories, cache, forget=parallel)
+        directories = [d for d in directories if d in keys]
     workers = _workers(len(directories))
     if workers == 1:
-        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs)]
+        partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder)
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs) for c in chunks if c]
-            partials = [f.result() for f in futures]
+            futures = [
+                pool.submit(_lint_scopes, root, c, rules, as_of, globs, cache, keys) for c in chunks if c
+            ]
+            partials += [p for f in futures for p in f.result()]
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
-    if claims:
-        across = Engine(rules, as_of).cross_findings(claims)
-        partials.append(_Partial(findings=[f for f in across if _involves(f, targets)]))
+    across = Engine(rules, as_of).cross_findings(claims) if claims else []
+    partials.append(_Partial(findings=across))
     for partial in partials:
         report.scopes += partial.scopes
         report.objects += partial.objects
@@ -419,6 +466,8 @@ def lint(
         report.comments |= partial.comments
         report.checked += [c for c in partial.checked if involves_path(c.path, targets)]
         for finding in partial.findings:
+            if not _involves(finding, targets):
+                continue
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:
                 seen.add(key)

@@ -192,6 +192,30 @@ class Loader:
         text, _ = decode(raw)
         return text if text is not None else raw.decode("utf-8", errors="replace")
 
+    def digest(self, rel: str) -> str:
+        """A short hash of what load() would read; the bytes are kept for load(), so a file is
+        read once. A file over its size limit, or one that cannot be read, is named by that."""
+        import hashlib
+
+        raw = self._raw.get(rel)
+        if raw is None:
+            path = self.absolute(rel)
+            lower = rel.lower()
+            limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+            try:
+                size = os.path.getsize(path)
+                if size > limit:
+                    return f"over the limit: {size}"
+                raw = path.read_bytes()
+            except OSError as exc:
+                return f"unreadable: {exc.errno}"
+            self._raw[rel] = raw
+        return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+    def forget(self, rel: str) -> None:
+        """Drop the bytes digest() or peek() kept for a file that will not be loaded."""
+        self._raw.pop(rel, None)
+
     def load(self, rel: str) -> LoadedFile:
         cached = self._files.get(rel)
         if cached is None:

@@ -42,6 +42,7 @@ class Scope:
     objects: list[Object] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # files its objects name that do not exist
     by_kind: dict[str, list[Object]] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid.topology, computed once
     as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
@@ -194,6 +195,7 @@ def _add_referenced_certificates(
             )
             continue
         if not loader.absolute(target).is_file():
+            scope.missing.append(target)
             problems.append(
                 DefinitionProblem(
                     "EX010",

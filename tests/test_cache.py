@@ -1,0 +1,227 @@
+"""The cache never replays a stale result: every part of its key, changed alone, relints.
+
+Each test lints once to fill the cache, then plants a marker finding in every entry (as the
+cache would hold it, under the same key). A second unchanged run must show the marker (the
+entry is replayed); a run after changing one part of the key must not (the scope was linted
+afresh) and must report what a run without the cache reports.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import linter
+import linter.lint.engine
+from linter.lint.cache import FORMAT
+from linter.model import Finding
+
+REPO = Path(__file__).resolve().parent.parent
+RENEWED = REPO / "examples" / "contoso-renewed-certificate"
+POLICIES = REPO / "examples" / "policies"
+MARKER = "replayed from the cache"
+AS_OF = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the cache: on even when the suite runs without it."""
+    monkeypatch.delenv("EXOLINT_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Two tenants (a and b), exolint's example policies, and a configuration that uses them."""
+    root = tmp_path / "repo"
+    shutil.copytree(RENEWED, root / "a")
+    shutil.copytree(RENEWED, root / "b")
+    shutil.copytree(POLICIES, root / "policies")
+    (root / ".exolint.yaml").write_text("rules: [policies]\n", encoding="utf-8")
+    return root
+
+
+def run(cli, root: Path, *extra: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    code, out, err = cli(
+        root, "check", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(root.parent / "cache"), *extra
+    )
+    assert code in (0, 1), err
+    findings: list[dict[str, object]] = json.loads(out)["findings"]
+    return findings
+
+
+def messages(findings: list[dict[str, object]]) -> list[object]:
+    return [f["message"] for f in findings]
+
+
+def plant_marker(cache: Path) -> int:
+    """Add a marker finding to every cache entry, keeping its key."""
+    entries = sorted(cache.glob("*.pickle"))
+    for entry in entries:
+        with entry.open("rb") as stream:
+            header = stream.readline() + stream.readline()
+            outside, partial = pickle.load(stream)
+        path = min(partial.files) if partial.files else "tenant.yaml"
+        partial.findings.append(Finding(path, 1000, 1, "EX001", 1000, 2, "marker", "error", MARKER))
+        entry.write_bytes(header + pickle.dumps((outside, partial)))
+    return len(entries)
+
+
+def replayed(findings: list[dict[str, object]], scope: str = "") -> bool:
+    """Whether a marker of this scope ("" for any) is among the findings."""
+    return any(f["message"] == MARKER and str(f["path"]).startswith(scope) for f in findings)
+
+
+def without_markers(findings: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [f for f in findings if f["message"] != MARKER]
+
+
+def fresh(cli, repo: Path, *extra: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    return run(cli, repo, "--no-cache", *extra)
+
+
+def test_an_unchanged_run_replays_and_the_cache_stays_out_of_git(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    first = run(cli, repo)
+    assert first == fresh(cli, repo) and first
+    cache = repo.parent / "cache"
+    assert plant_marker(cache) == 3  # one entry per scope: a, b and the root (the policies)
+    assert MARKER in messages(run(cli, repo))
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert not list(cache.glob("*.tmp"))
+
+
+def test_the_default_place_is_the_lint_root(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("EXOLINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("EXOLINT_NO_CACHE", raising=False)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    code, _, _ = cli(repo, "check", "--as-of", AS_OF)
+    assert code == 1 and len(list((repo / ".exolint_cache").glob("*.pickle"))) == 3
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, capture_output=True, text=True
+    )
+    assert ".exolint_cache" not in status.stdout
+    shutil.rmtree(repo / ".exolint_cache")
+    cli(repo, "check", "--as-of", AS_OF, "--no-cache")
+    assert not (repo / ".exolint_cache").exists()
+
+
+def _change_definition(repo: Path) -> None:
+    path = repo / "a" / "exo" / "inbound-connector.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "Comment: changed\n", encoding="utf-8")
+
+
+def _change_certificate(repo: Path) -> None:
+    renewed = REPO / "examples" / "contoso-healthy" / "certs" / "mail.contoso.com.cer"
+    shutil.copy(renewed, repo / "a" / "certs" / "smtp.contoso.com.cer")  # same name, other certificate
+
+
+def _change_rule(repo: Path) -> None:
+    path = next((repo / "policies").glob("CO101-*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("severity: error", "severity: info"), encoding="utf-8")
+
+
+def _change_configuration(repo: Path) -> None:
+    (repo / ".exolint.yaml").write_text("rules: [policies]\nseverity: {EX601: warning}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_change_definition, _change_certificate, _change_rule, _change_configuration],
+    ids=["definition", "certificate", "rule", "configuration"],
+)
+def test_a_change_gives_fresh_findings(cli, repo: Path, change) -> None:  # type: ignore[no-untyped-def]
+    # the policies lint nothing of the example unless told; make CO101 find something
+    outbound = repo / "a" / "exo" / "outbound-connector.yaml"
+    text = outbound.read_text(encoding="utf-8")
+    outbound.write_text(text.replace("ConnectorType: OnPremises", "ConnectorType: Partner"), encoding="utf-8")
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    assert MARKER in messages(run(cli, repo))
+    change(repo)
+    after = run(cli, repo)
+    assert not replayed(after, "a/")  # b's entry may replay: nothing of b changed
+    assert without_markers(after) == fresh(cli, repo)
+
+
+def test_as_of_and_version_are_part_of_the_key(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    assert MARKER not in messages(run(cli, repo, "--as-of", "2026-11-27"))  # the later --as-of wins
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    monkeypatch.setattr(linter, "__version__", "99.0.0")
+    assert MARKER not in messages(run(cli, repo))
+
+
+def test_a_shared_certificate_outside_the_scope_is_checked(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    shared = repo / "shared"
+    shared.mkdir()
+    (repo / "a" / "certs" / "smtp.contoso.com.cer").rename(shared / "smtp.contoso.com.cer")
+    definition = repo / "a" / "onprem" / "exchange-certificate.yaml"
+    text = definition.read_text(encoding="utf-8")
+    definition.write_text(text.replace("../certs/", "../../shared/"), encoding="utf-8")
+    run(cli, repo, "a")
+    plant_marker(repo.parent / "cache")
+    assert MARKER in messages(run(cli, repo, "a"))
+    renewed = REPO / "examples" / "contoso-healthy" / "certs" / "mail.contoso.com.cer"
+    shutil.copy(renewed, shared / "smtp.contoso.com.cer")
+    after = run(cli, repo, "a")
+    assert not replayed(after) and after == fresh(cli, repo, "a")
+
+
+def test_one_changed_file_relints_its_scope_only(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    run(cli, repo)
+    built: list[str] = []
+    original = linter.lint.engine.build_scope
+
+    def recording(finder, directory):  # type: ignore[no-untyped-def]
+        built.append(directory)
+        return original(finder, directory)
+
+    monkeypatch.setattr(linter.lint.engine, "build_scope", recording)
+    assert run(cli, repo) == fresh(cli, repo)
+    built.clear()
+    run(cli, repo)
+    assert built == []
+    _change_definition(repo)
+    assert run(cli, repo) == fresh(cli, repo)
+    built.clear()
+    _change_definition(repo)
+    run(cli, repo)
+    assert built == ["a"]
+
+
+def test_corrupt_and_foreign_entries_are_ignored(cli, repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    expected = run(cli, repo)
+    entries = sorted((repo.parent / "cache").glob("*.pickle"))
+    entries[0].write_bytes(b"\x00garbage")
+    evidence = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (Path.touch, (evidence,))
+
+    header = entries[1].read_bytes().split(b"\n", 2)
+    entries[1].write_bytes(header[0] + b"\n" + header[1] + b"\n" + pickle.dumps(({}, Exploit())))
+    assert run(cli, repo) == expected
+    assert not evidence.exists()
+    assert entries[0].read_bytes().startswith(FORMAT)  # rewritten
+
+
+def test_concurrent_runs_leave_a_usable_cache(repo: Path) -> None:
+    command = [
+        sys.executable, "-m", "linter", "check", "--format", "json", "--as-of", AS_OF,
+        "--cache-dir", str(repo.parent / "cache"),
+    ]  # fmt: skip
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE) for _ in range(3)]
+    outputs = [json.loads(p.communicate()[0])["findings"] for p in runs]
+    again = json.loads(subprocess.run(command, cwd=repo, env=env, capture_output=True, check=False).stdout)
+    assert outputs[0] == outputs[1] == outputs[2] == again["findings"]
+    assert not list((repo.parent / "cache").glob("*.tmp"))
