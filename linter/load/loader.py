@@ -9,8 +9,10 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from linter.model import Certificate, Document, Span, SuppressionComment
 
@@ -20,6 +22,7 @@ PRIVATE_KEY_SUFFIXES = (".pfx", ".p12", ".key")
 MAX_DEFINITION_BYTES = 4 * 1024 * 1024
 MAX_CERTIFICATE_BYTES = 1024 * 1024
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "venv", "__pycache__"})
+ALL_SUFFIXES = DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES + PRIVATE_KEY_SUFFIXES
 
 _MENTIONS_KIND = re.compile(r"""(?i)(?:^|[\s{,\[])["']?kind["']?\s*:""")
 _NAMES_OUR_KIND = re.compile(
@@ -45,6 +48,48 @@ class LoadedFile:
     certificates: list[Certificate] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     comments: list[SuppressionComment] = field(default_factory=list)  # `# exolint: disable=...`
+
+
+def _git_listing(root: Path) -> dict[str, tuple[list[str], list[str]]] | Literal[False]:
+    """directory -> (file names, subdirectory names) of what git would commit under ``root``:
+    tracked files and untracked ones its ignore rules leave; False outside a git work tree."""
+    if not any((directory / ".git").exists() for directory in (root, *root.parents)):
+        return False
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # a hook's GIT_DIR...
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return False
+    if done.returncode != 0:
+        return False
+    listing: dict[str, tuple[list[str], list[str]]] = {"": ([], [])}
+    for raw in dict.fromkeys(done.stdout.split(b"\0")):  # a file with conflicts is listed per stage
+        if not raw:
+            continue
+        rel = os.fsdecode(raw)
+        directory, _, name = rel.rpartition("/")
+        entry = listing.get(directory)
+        if entry is None:
+            entry = listing[directory] = ([], [])
+            while directory:  # make every directory above it known to its parent
+                parent, _, child = directory.rpartition("/")
+                above = listing.get(parent)
+                if above is None:
+                    listing[parent] = ([], [child])
+                    directory = parent
+                    continue
+                above[1].append(child)
+                break
+        entry[0].append(name)
+    return listing
 
 
 def _line_span(line: int, column: int = 0) -> Span:
@@ -78,6 +123,7 @@ class Loader:
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
+        self._tracked: dict[str, tuple[list[str], list[str]]] | Literal[False] | None = None
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -98,37 +144,55 @@ class Loader:
     # --- directories ---------------------------------------------------------------------
 
     def listing(self, directory: str) -> tuple[list[str], list[str], list[Problem]]:
-        """(files we read, subdirectories to descend into, problems) of one directory."""
+        """(files we read, subdirectories to descend into, problems) of one directory.
+
+        In a git work tree only what git would commit is read: tracked files and untracked ones
+        that are not ignored (a ``build/`` copy or a scratch file is not linted)."""
         cached = self._listings.get(directory)
         if cached is not None:
             return cached
+        if self._tracked is None:
+            self._tracked = _git_listing(self.root)
+        base = str(self.absolute(directory))
+        entries: list[tuple[str, int | None]] = []  # (name, file type as lstat gives it; None: look)
+        if self._tracked is not False:
+            names, dirnames = self._tracked.get(directory, ([], []))
+            entries = [(n, stat.S_IFDIR) for n in dirnames] + [(n, None) for n in names]
+        else:
+            try:
+                with os.scandir(base) as scanned:
+                    for e in scanned:
+                        kind = stat.S_IFLNK if e.is_symlink() else None
+                        if kind is None:
+                            kind = stat.S_IFDIR if e.is_dir(follow_symlinks=False) else stat.S_IFREG
+                        entries.append((e.name, kind))
+            except OSError:
+                pass
+        entries.sort()
         files: list[str] = []
         subdirs: list[str] = []
         problems: list[Problem] = []
-        try:
-            entries = sorted(os.scandir(self.absolute(directory)), key=lambda e: e.name)
-        except OSError:
-            entries = []
-        for entry in entries:
-            rel = f"{directory}/{entry.name}" if directory else entry.name
-            if entry.is_symlink():
-                problem = self._link_problem(entry, rel)
+        for name, known in entries:
+            rel = f"{directory}/{name}" if directory else name
+            path = os.path.join(base, name)
+            kind = known
+            if kind is None:
+                try:
+                    kind = stat.S_IFMT(os.lstat(path).st_mode)
+                except OSError:
+                    continue  # gone since it was listed (a tracked file deleted in the work tree)
+            if kind == stat.S_IFLNK:
+                problem = self._link_problem(path, name, rel)
                 if problem is not None:
                     problems.append(problem)
                     continue
-                if entry.is_dir():
+                if os.path.isdir(path):
                     continue  # its target lies inside the root and is read where it stands
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                continue
-            if is_dir:
-                hidden = entry.name.startswith(".") or entry.name in SKIPPED_DIRECTORIES
+            if kind == stat.S_IFDIR:
+                hidden = name.startswith(".") or name in SKIPPED_DIRECTORIES
                 if not hidden and not self._excluded(rel):
                     subdirs.append(rel)
-            elif entry.name.lower().endswith(
-                DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES + PRIVATE_KEY_SUFFIXES
-            ) and self._wanted(rel):
+            elif name.lower().endswith(ALL_SUFFIXES) and self._wanted(rel):
                 files.append(rel)
         result = (files, subdirs, problems)
         self._listings[directory] = result
@@ -146,15 +210,15 @@ class Loader:
             return False
         return not self.include or any(glob_matches(pattern, rel) for pattern in self.include)
 
-    def _link_problem(self, entry: os.DirEntry[str], rel: str) -> Problem | None:
+    def _link_problem(self, path: str, name: str, rel: str) -> Problem | None:
         """A link is read only when it resolves, without a loop, to a place inside the root."""
         try:
-            target = Path(entry.path).resolve(strict=True)
+            target = Path(path).resolve(strict=True)
         except (OSError, RuntimeError) as exc:
             looped = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
             if looped:
                 return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link")
-            if entry.name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES):
+            if name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES):
                 return Problem(
                     "EX009",
                     rel,
