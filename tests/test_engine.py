@@ -142,3 +142,18 @@ def test_claims_are_compared_across_scopes_in_parallel_runs_too(
     ]
     # a run over one tenant's file sees only that tenant: nothing to compare with
     assert [f for f in lint(root, ["t0/inbound.yaml"], rules).findings if f.rule_id == "EX701"] == []
+
+
+def test_file_targets_are_matched_by_their_directories() -> None:
+    from linter.objects.scopes import under_any
+
+    involved = under_any(["a/b.yaml", "c", "d/e"])
+    assert [involved(p) for p in ("a/b.yaml", "a/c.yaml", "c/x/y.yaml", "cc/x.yaml", "d/e/f", "d/ef")] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert under_any([])("anything") and under_any(["", "a"])("b/c")

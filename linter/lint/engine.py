@@ -33,7 +33,7 @@ from linter.model import (
 from linter.objects.conditions import matches
 from linter.objects.definitions import DefinitionProblem
 from linter.objects.definitions import label_of as label
-from linter.objects.scopes import Scope, ScopeFinder, build_scope, is_under
+from linter.objects.scopes import Scope, ScopeFinder, build_scope, under_any
 
 if TYPE_CHECKING:
     from linter.lint.cache import Cache
@@ -391,7 +391,7 @@ def _lint_scopes(
 
 def _present(loader: Loader, rel: str) -> str | None:
     """The content hash of a file, None when there is none."""
-    return loader.digest(rel) if os.path.isfile(loader.absolute(rel)) else None
+    return loader.digest(rel) if os.path.isfile(loader.path(rel)) else None
 
 
 def _replay(
@@ -453,6 +453,7 @@ def lint(
             ]
             partials += [p for f in futures for p in f.result()]
     report = Report(rules=rules)
+    involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
@@ -464,9 +465,9 @@ def lint(
         report.certificates += partial.certificates
         files |= partial.files
         report.comments |= partial.comments
-        report.checked += [c for c in partial.checked if involves_path(c.path, targets)]
+        report.checked += [c for c in partial.checked if involved(c.path)]
         for finding in partial.findings:
-            if not _involves(finding, targets):
+            if not any(involved(p) for p in finding.paths):
                 continue
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:
@@ -477,9 +478,5 @@ def lint(
     return report
 
 
-def _involves(finding: Finding, targets: list[str]) -> bool:
-    return any(involves_path(p, targets) for p in finding.paths)
-
-
 def involves_path(path: str, targets: list[str]) -> bool:
-    return not targets or any(is_under(path, t) for t in targets)
+    return under_any(targets)(path)

@@ -118,6 +118,7 @@ class Loader:
 
     def __init__(self, root: Path, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
         self.root = root.resolve()
+        self._root = str(self.root)
         self.include = include  # globs from the configuration: only these files
         self.exclude = exclude  # globs of files and directories left out
         self._files: dict[str, LoadedFile] = {}
@@ -133,6 +134,10 @@ class Loader:
 
     def absolute(self, rel: str) -> Path:
         return self.root / rel if rel else self.root
+
+    def path(self, rel: str) -> str:
+        """The file system path of a root-relative path, as a string (cheaper than a Path)."""
+        return f"{self._root}/{rel}" if rel else self._root
 
     def inside_root(self, path: Path) -> bool:
         try:
@@ -153,7 +158,7 @@ class Loader:
             return cached
         if self._tracked is None:
             self._tracked = _git_listing(self.root)
-        base = str(self.absolute(directory))
+        base = self.path(directory)
         entries: list[tuple[str, int | None]] = []  # (name, file type as lstat gives it; None: look)
         if self._tracked is not False:
             names, dirnames = self._tracked.get(directory, ([], []))
@@ -172,16 +177,17 @@ class Loader:
         files: list[str] = []
         subdirs: list[str] = []
         problems: list[Problem] = []
+        filtered = bool(self.include or self.exclude)
         for name, known in entries:
             rel = f"{directory}/{name}" if directory else name
-            path = os.path.join(base, name)
             kind = known
             if kind is None:
                 try:
-                    kind = stat.S_IFMT(os.lstat(path).st_mode)
+                    kind = stat.S_IFMT(os.lstat(f"{base}/{name}").st_mode)
                 except OSError:
                     continue  # gone since it was listed (a tracked file deleted in the work tree)
             if kind == stat.S_IFLNK:
+                path = f"{base}/{name}"
                 problem = self._link_problem(path, name, rel)
                 if problem is not None:
                     problems.append(problem)
@@ -190,9 +196,9 @@ class Loader:
                     continue  # its target lies inside the root and is read where it stands
             if kind == stat.S_IFDIR:
                 hidden = name.startswith(".") or name in SKIPPED_DIRECTORIES
-                if not hidden and not self._excluded(rel):
+                if not hidden and not (self.exclude and self._excluded(rel)):
                     subdirs.append(rel)
-            elif name.lower().endswith(ALL_SUFFIXES) and self._wanted(rel):
+            elif name.lower().endswith(ALL_SUFFIXES) and (not filtered or self._wanted(rel)):
                 files.append(rel)
         result = (files, subdirs, problems)
         self._listings[directory] = result
@@ -244,15 +250,9 @@ class Loader:
     def peek(self, rel: str) -> str:
         """The text of a definition file, decoded leniently, for a cheap look before parsing;
         the bytes are kept for load(), so each file is read once."""
-        raw = self._raw.get(rel)
-        if raw is None:
-            try:
-                if os.path.getsize(self.absolute(rel)) > MAX_DEFINITION_BYTES:
-                    return ""
-                raw = self.absolute(rel).read_bytes()
-            except OSError:
-                return ""
-            self._raw[rel] = raw
+        raw = self._bytes(rel)
+        if not isinstance(raw, bytes):
+            return ""
         text, _ = decode(raw)
         return text if text is not None else raw.decode("utf-8", errors="replace")
 
@@ -261,24 +261,34 @@ class Loader:
         read once. A file over its size limit, or one that cannot be read, is named by that."""
         import hashlib
 
-        raw = self._raw.get(rel)
-        if raw is None:
-            path = self.absolute(rel)
-            lower = rel.lower()
-            limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
-            try:
-                size = os.path.getsize(path)
-                if size > limit:
-                    return f"over the limit: {size}"
-                raw = path.read_bytes()
-            except OSError as exc:
-                return f"unreadable: {exc.errno}"
-            self._raw[rel] = raw
+        raw = self._bytes(rel)
+        if isinstance(raw, int):
+            return f"over the limit: {raw}"
+        if isinstance(raw, OSError):
+            return f"unreadable: {raw.errno}"
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
     def forget(self, rel: str) -> None:
         """Drop the bytes digest() or peek() kept for a file that will not be loaded."""
         self._raw.pop(rel, None)
+
+    def _bytes(self, rel: str) -> bytes | int | OSError:
+        """The file's bytes (kept until load() takes them); its size when that is over the limit
+        for its kind of file; or why it cannot be read. One open, one fstat, one read."""
+        raw = self._raw.get(rel)
+        if raw is not None:
+            return raw
+        limit = MAX_CERTIFICATE_BYTES if rel.lower().endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        try:
+            with open(self.path(rel), "rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                if size > limit:
+                    return size
+                raw = stream.read()
+        except OSError as exc:
+            return exc
+        self._raw[rel] = raw
+        return raw
 
     def load(self, rel: str) -> LoadedFile:
         cached = self._files.get(rel)
@@ -302,24 +312,23 @@ class Loader:
                 )
             )
             return loaded
-        limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
-        try:
-            size = os.path.getsize(self.absolute(rel))
-            if size > limit:
-                loaded.problems.append(
-                    Problem(
-                        "EX004",
-                        rel,
-                        FIRST_LINE,
-                        f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; "
-                        "it was not read",
-                    )
-                )
-                return loaded
-            data = self._raw.pop(rel, None) or self.absolute(rel).read_bytes()
-        except OSError as exc:
+        data = self._bytes(rel)
+        self._raw.pop(rel, None)
+        if isinstance(data, int):
+            limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
             loaded.problems.append(
-                Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
+                Problem(
+                    "EX004",
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is {data:,} bytes, over the {limit:,}-byte limit for this kind of file; "
+                    "it was not read",
+                )
+            )
+            return loaded
+        if isinstance(data, OSError):
+            loaded.problems.append(
+                Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {data.strerror or data}")
             )
             return loaded
         if lower.endswith(CERTIFICATE_SUFFIXES):

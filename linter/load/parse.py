@@ -91,14 +91,35 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
-def _loader(text: str) -> Any:
-    try:
-        from ruamel.yaml.cyaml import CBaseLoader
-    except ImportError:  # no C extension for this interpreter: the pure parser gives the same marks
-        from ruamel.yaml.loader import BaseLoader
+_C_LOADER: Any = None
 
-        return BaseLoader(text)
-    return CBaseLoader(text)
+
+def _loader(text: str) -> Any:
+    global _C_LOADER
+    if _C_LOADER is None:
+        try:
+            from ruamel.yaml.cyaml import CBaseLoader
+        except ImportError:  # no C extension for this interpreter: the pure parser gives the same marks
+            from ruamel.yaml.loader import BaseLoader
+
+            return BaseLoader(text)
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        tags = {
+            ScalarNode: CBaseLoader.DEFAULT_SCALAR_TAG,
+            SequenceNode: CBaseLoader.DEFAULT_SEQUENCE_TAG,
+            MappingNode: CBaseLoader.DEFAULT_MAPPING_TAG,
+        }
+
+        class Loader(CBaseLoader):
+            """Tags are not read (plain scalars are resolved by _plain_scalar), so the composer's
+            call for each node's tag returns at once instead of trying resolvers."""
+
+            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                return tags[kind]
+
+        _C_LOADER = Loader
+    return _C_LOADER(text)
 
 
 def parse_yaml(path: str, text: str) -> tuple[Document, list[ParseProblem]]:

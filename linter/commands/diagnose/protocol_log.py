@@ -46,6 +46,7 @@ _LABELS = re.compile(
 _TLS_OK = re.compile(r"TLS protocol (\S+) negotiation succeeded", re.I)
 _TLS_FAILED = re.compile(r"TLS negotiation failed with error (\w+)", re.I)
 _RESPONSE = re.compile(r"^([2-5]\d\d)(?:[ -]+(\d\.\d{1,3}\.\d{1,3}))?")
+_EOP_HINT = re.compile(r"\.mail\.protection\.", re.I)  # in every name _names keeps
 _CN = re.compile(r"(?:^|[,/]\s*)CN=(\"[^\"]*\"|[^,/+]+)", re.I)
 
 
@@ -240,7 +241,7 @@ class Session:
     def _names(self, text: str) -> None:
         from linter.hybrid.topology import EOP_ENDPOINT
 
-        if len(self.remote_names) >= 4 or "." not in text:
+        if len(self.remote_names) >= 4 or not _EOP_HINT.search(text):
             return
         for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9.-]+\.[A-Za-z]{2,}", text):
             name = token.rstrip(".").lower()
