@@ -21,5 +21,6 @@ COMMANDS: dict[str, str] = {
     "fix": "fix",
     "simulate": "simulate",
     "plan": "plan",
+    "graph": "graph",
 }
 """Subcommand name -> module under linter.commands, in the order ``exolint --help`` lists them."""
