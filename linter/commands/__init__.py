@@ -22,5 +22,6 @@ COMMANDS: dict[str, str] = {
     "simulate": "simulate",
     "plan": "plan",
     "graph": "graph",
+    "lsp": "lsp",
 }
 """Subcommand name -> module under linter.commands, in the order ``exolint --help`` lists them."""
