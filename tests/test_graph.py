@@ -154,3 +154,23 @@ def test_html_in_a_real_browser_shows_the_broken_edge(
         )
     else:
         assert red == []
+
+
+def test_relay_host_without_connector_and_partner_that_catches(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import test_scenarios as sc
+    from files import write_files
+
+    root = write_files(tmp_path / "relay", {**sc.hybrid_repo(), "devices/mfp.yaml": sc.MFP})
+    red = parse(_graph(cli, root)).red_edges()
+    assert ("no connector matches: 550 5.7.64 (EX604)", "NDR\n550 5.7.64") in {(e[1], e[2]) for e in red}
+    assert all(source.startswith("Relay host") for source, _, _ in red)
+
+    root = write_files(
+        tmp_path / "partner", {**sc.hybrid_repo(leaf="smtp"), "exo/mail-filter.yaml": sc.FILTER}
+    )
+    red = parse(_graph(cli, root)).red_edges()
+    caught = [(label, target) for _, label, target in red if "5.7.51" in label]
+    assert len(caught) == 1
+    assert "EX608" in caught[0][0] and caught[0][1].startswith(
+        "Inbound connector\nInbound from the mail filter"
+    )

@@ -205,6 +205,13 @@ def _to_exchange_online(b: _Builder) -> None:
                 continue
         for problem in certain if verdict.connector is None else ():
             targets = [t for t in _targets([problem]) if t.kind == "InboundConnector"]
+            catching = [
+                r.target
+                for r in problem.related
+                if isinstance(r.target, Object) and r.target.get("ConnectorType") == "Partner"
+            ]
+            if problem.cause == attribution.PARTNER_RESTRICTED and catching:
+                targets = catching  # the Partner connector rejects it, not the one to repair
             rules = b.reporting((problem.code,), [*subjects, *_targets([problem])])
             label = _CAUSES.get(problem.cause, problem.cause.replace("-", " "))
             if not targets:
