@@ -180,3 +180,21 @@ async def test_hover_and_completion(client: LanguageClient) -> None:
     )
     assert isinstance(values, types.CompletionList)
     assert {i.label for i in values.items} == {"OnPremises", "Partner"}
+
+
+@pytest.mark.asyncio
+async def test_finding_of_a_closed_file_shows_at_its_related_place(client: LanguageClient) -> None:
+    diagnostics = await _open(client, SEND)
+    shown = [d for d in diagnostics if d.code == "EX601"]
+    assert len(shown) == 1 and shown[0].range.start.line == 11  # TlsCertificateName, line 12
+    assert (
+        "reported at examples/contoso-renewed-certificate/exo/inbound-connector.yaml:10" in shown[0].message
+    )
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=SEND.as_uri()),
+            range=shown[0].range,
+            context=types.CodeActionContext(diagnostics=shown),
+        )
+    )
+    assert not actions  # its repair and its suppression belong in the other file

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
-    from linter.model import Finding, Rule
+    from linter.model import Finding, Location, Rule
 
 _KEY = re.compile(
     r"""^(?P<indent>\s*(?:-\s+)?)(?P<quote>["']?)(?P<key>[A-Za-z][A-Za-z0-9_]*)(?P=quote)\s*:"""
@@ -48,6 +48,7 @@ class Session:
         self.select, self.ignore = list(config.select), list(config.ignore)
         self.active = [r for r in rules if r.check is None or selected(r.id, self.select, self.ignore)]
         self.buffers: dict[str, str] = {}  # rel -> text of each open document
+        self.elsewhere: set[tuple[str, str]] = set()  # (path, fingerprint) shown away from their file
 
     @classmethod
     def start(cls, root: Path, config_path: Path | None = None) -> Session:
@@ -106,7 +107,33 @@ class Session:
         for finding in report.findings:
             if finding.path in found:
                 found[finding.path].append(finding)
+                continue
+            for place in dict.fromkeys(r for r in finding.related if r.path in found):
+                found[place.path].append(self._shown_at(finding, place))
         return found
+
+    def _shown_at(self, finding: Finding, place: Location) -> Finding:
+        """A finding of a file that is not open, shown at its related place in an open one (as
+        ``check`` reports a finding that involves a file it was given); it has no quick fix here."""
+        from dataclasses import replace
+
+        from linter.model import Location
+
+        shown = replace(
+            finding,
+            path=place.path,
+            line=place.line,
+            column=place.column,
+            end_line=place.end_line,
+            end_column=place.end_column,
+            message=f"{finding.message} (reported at {finding.path}:{finding.line})",
+            related=(
+                Location(finding.path, finding.line, finding.column, finding.end_line, finding.end_column),
+            ),
+            repair=None,
+        )
+        self.elsewhere.add((shown.path, shown.fingerprint))
+        return shown
 
     # --- code actions ------------------------------------------------------------------
 
@@ -128,7 +155,11 @@ class Session:
         """(0-based line, text) of a comment that suppresses the finding once given a reason;
         None where comments cannot be written (JSON, certificates)."""
         text = self.buffers.get(rel)
-        if text is None or not rel.lower().endswith((".yaml", ".yml")):
+        if (
+            text is None
+            or not rel.lower().endswith((".yaml", ".yml"))
+            or (rel, finding.fingerprint) in self.elsewhere
+        ):
             return None
         lines = text.splitlines()
         line = min(max(finding.line - 1, 0), max(len(lines) - 1, 0))
