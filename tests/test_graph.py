@@ -174,3 +174,24 @@ def test_relay_host_without_connector_and_partner_that_catches(cli, tmp_path: Pa
     assert "EX608" in caught[0][0] and caught[0][1].startswith(
         "Inbound connector\nInbound from the mail filter"
     )
+
+
+def test_markdown_with_diff_base_draws_only_the_changed_deployment(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from worktree import clean_env
+
+    root = tmp_path / "repo"
+    shutil.copytree(HEALTHY, root / "healthy")
+    shutil.copytree(RENEWED, root / "renewed")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, env=clean_env(), capture_output=True, check=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.com", "-c", "user.name=T", "add", "-A")
+    git("-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-qm", "two deployments")
+    _, out, _ = cli(root, "check", "--diff-base", "HEAD", "--format", "markdown")
+    assert "```mermaid" not in out  # nothing changed: nothing to draw
+    inbound = root / "renewed" / "exo" / "inbound-connector.yaml"
+    inbound.write_text(inbound.read_text() + "# reviewed\n")
+    _, out, _ = cli(root, "check", "--diff-base", "HEAD", "--format", "markdown")
+    assert out.count("```mermaid") == 1 and "### Mail flow of renewed" in out

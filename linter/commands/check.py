@@ -107,7 +107,8 @@ def run(args: argparse.Namespace) -> bool:
         from linter.report.flow import pictures
 
         root, config = lint_root(args), configuration(args)
-        report.pictures = pictures(root, targets(root, args.paths), (config.include, config.exclude), report)
+        globs = (config.include, config.exclude)
+        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
     for name, destination in outputs:
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ

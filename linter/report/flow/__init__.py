@@ -154,11 +154,23 @@ def deployments(
 
 
 def pictures(
-    root: Path, targets: list[str], globs: tuple[tuple[str, ...], tuple[str, ...]], report: Report
+    root: Path,
+    targets: list[str],
+    globs: tuple[tuple[str, ...], tuple[str, ...]],
+    report: Report,
+    diff_base: str | None = None,
 ) -> dict[str, str]:
-    """Mermaid text of each deployment the run touched, by scope, for the Markdown report."""
+    """Mermaid text of each deployment the run touched, by scope, for the Markdown report; with
+    ``diff_base``, of those among the targets that a file changed since that commit lies in."""
     from linter.report.flow.mermaid import render
 
+    if diff_base:
+        from linter.lint.engine import involves_path
+        from linter.report.changes import changed_since
+
+        targets = [p for p in changed_since(root, diff_base) if involves_path(p, targets)]
+        if not targets:
+            return {}
     return {f.scope: render([f]) for f in deployments(root, targets, globs, report.findings, MAX_PICTURES)}
 
 
