@@ -198,3 +198,37 @@ async def test_finding_of_a_closed_file_shows_at_its_related_place(client: Langu
         )
     )
     assert not actions  # its repair and its suppression belong in the other file
+
+
+BAD_CONFIG = REPO / "tests" / "fixtures" / "lsp" / "bad-config.yaml"
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[*SERVER.server_command, "--config", str(BAD_CONFIG)],
+        server_env=SERVER.server_env,
+    )
+)
+async def misconfigured(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=REPO.as_uri())
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_a_configuration_that_cannot_be_used_is_shown_not_crashed_on(
+    misconfigured: LanguageClient,
+) -> None:
+    misconfigured.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=INBOUND.as_uri(), language_id="yaml", version=1, text=INBOUND.read_text()
+            )
+        )
+    )
+    await asyncio.wait_for(misconfigured.wait_for_notification(types.WINDOW_SHOW_MESSAGE), 30)
+    (message,) = misconfigured.messages
+    assert message.type == types.MessageType.Error
+    assert "bad-config.yaml:1: fail-on: 'sometimes'" in message.message

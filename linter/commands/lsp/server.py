@@ -50,6 +50,7 @@ class ExolintServer(LanguageServer):
         self.session: Session | None = None
         self.findings: dict[str, list[Finding]] = {}  # rel -> the findings last published
         self.generation: dict[str, int] = {}
+        self.last_error = ""
 
     def current(self) -> Session:
         if self.session is None:
@@ -87,9 +88,29 @@ class ExolintServer(LanguageServer):
             data={"fingerprint": finding.fingerprint},
         )
 
-    def publish(self, rel: str) -> None:
-        session = self.current()
-        for path, found in session.lint(rel).items():
+    def refresh(self, uri: str) -> None:
+        """Lint the deployment of the document at ``uri`` with every open buffer, and publish."""
+        from linter.errors import UsageError
+
+        try:
+            rel = self.rel(uri)
+            if rel is None:
+                return
+            session = self.current()
+            session.buffers = {
+                r: document.source
+                for u, document in self.workspace.text_documents.items()
+                if (r := self.rel(u)) is not None
+            }
+            linted = session.lint(rel)
+        except UsageError as exc:  # a configuration or rule file that cannot be used: say so once
+            if str(exc) != self.last_error:
+                self.last_error = str(exc)
+                message = types.ShowMessageParams(type=types.MessageType.Error, message=f"exolint: {exc}")
+                self.window_show_message(message)
+            return
+        self.last_error = ""
+        for path, found in linted.items():
             self.findings[path] = found
             if path in session.buffers:
                 self.text_document_publish_diagnostics(
@@ -97,13 +118,6 @@ class ExolintServer(LanguageServer):
                         uri=self.uri(path), diagnostics=[self.diagnostic(f) for f in found]
                     )
                 )
-
-    def opened(self, uri: str) -> str | None:
-        """Record the document's text; its path relative to the root when exolint reads it."""
-        rel = self.rel(uri)
-        if rel is not None:
-            self.current().buffers[rel] = self.workspace.get_text_document(uri).source
-        return rel
 
     def finding_for(self, rel: str, diagnostic: types.Diagnostic) -> Finding | None:
         data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
@@ -122,26 +136,20 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ExolintServer, params: types.DidOpenTextDocumentParams) -> None:
-        rel = ls.opened(params.text_document.uri)
-        if rel is not None:
-            ls.publish(rel)
+        ls.refresh(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ExolintServer, params: types.DidSaveTextDocumentParams) -> None:
-        rel = ls.opened(params.text_document.uri)
-        if rel is not None:
-            ls.publish(rel)
+        ls.refresh(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: ExolintServer, params: types.DidChangeTextDocumentParams) -> None:
-        rel = ls.opened(params.text_document.uri)
-        if rel is None:
-            return
-        generation = ls.generation.get(rel, 0) + 1
-        ls.generation[rel] = generation
+        uri = params.text_document.uri
+        generation = ls.generation.get(uri, 0) + 1
+        ls.generation[uri] = generation
         await asyncio.sleep(ls.debounce)
-        if ls.generation.get(rel) == generation:  # no newer change came while waiting
-            ls.publish(rel)
+        if ls.generation.get(uri) == generation:  # no newer change came while waiting
+            ls.refresh(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ExolintServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -163,6 +171,7 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
         if rel is None:
             return []
         session = ls.current()
+        session.buffers[rel] = ls.workspace.get_text_document(uri).source
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
             finding = ls.finding_for(rel, diagnostic)
@@ -204,6 +213,7 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
         if rel is None:
             return None
         position = params.position
+        ls.current().buffers[rel] = ls.workspace.get_text_document(params.text_document.uri).source
         text = ls.current().hover(rel, position.line, position.character, ls.findings.get(rel, []))
         if text is None:
             return None
