@@ -40,9 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> bool:
     try:
         from linter.commands.lsp.server import serve
-    except ImportError as exc:
+    except ImportError:
         raise UsageError(
-            f"the language server needs pygls ({exc.name} is not installed): pip install 'exolint[lsp]'"
+            "the language server needs pygls, which is not installed: pip install 'exolint[lsp]'"
         ) from None
     serve(args.root.resolve() if args.root else None, args.config, args.debounce / 1000)
     return False
