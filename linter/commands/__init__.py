@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "fix": "fix",
     "simulate": "simulate",
     "plan": "plan",
+    "graph": "graph",
+    "lsp": "lsp",
 }
 """Subcommand name -> module under linter.commands, in the order ``exolint --help`` lists them."""
 
@@ -39,6 +41,8 @@ HELP: dict[str, str] = {
     "simulate": "show how Exchange Online would attribute one message (source IP, certificate, MAIL FROM)",
     "plan": "compare the repository with an export of the live tenant and print the commands that "
     "would apply it",
+    "graph": "draw each deployment's mail flow, with the verdict on every edge (Mermaid or HTML)",
+    "lsp": "run the language server (stdio) for editors: live findings, repairs, hover, completion",
 }
 """Each module's ``HELP``, copied here so ``exolint --help`` imports no command module (a test
 holds the copies equal)."""

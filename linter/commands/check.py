@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="outputs",
         action=_FormatAction,
         choices=REPORT_FORMATS,
-        help="text (default; github under GitHub Actions), json, sarif, junit, github or gitlab; repeatable",
+        help="text (github under GitHub Actions), json, sarif, junit, github, gitlab, markdown; repeatable",
     )
     parser.add_argument(
         "--output",
@@ -104,6 +104,12 @@ def run(args: argparse.Namespace) -> bool:
 
         report.findings, report.known = new_findings(report.findings, _known_before(args))
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
+    if any(name == "markdown" for name, _ in outputs):
+        from linter.report.flow import pictures
+
+        root, config = lint_root(args), configuration(args)
+        globs = (config.include, config.exclude)
+        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
     for name, destination in outputs:
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -226,7 +232,7 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     run = {r.id for r in rules}
     cache = None if root_override else _cache(args, root, config, [r for r in definitions if r.id in run])
     report = lint_scopes(
-        root_override or root, found, rules, args.as_of, (config.include, config.exclude), cache
+        root_override or root, found, rules, args.as_of, (config.include, config.exclude), cache=cache
     )
     return finish(
         report,

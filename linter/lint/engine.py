@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,10 +362,11 @@ def _lint_scopes(
     cache: Cache | None = None,
     keys: dict[str, str] | None = None,
     finder: ScopeFinder | None = None,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> list[_Partial]:
     """Lint some scopes in this process (each is independent of the others); store each one's
     result in the cache under its key."""
-    finder = finder or ScopeFinder(Loader(root, *globs))
+    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay))
     engine = Engine(rules, as_of)
     partials: list[_Partial] = []
     for directory in directories:
@@ -426,13 +428,16 @@ def lint(
     rules: list[Rule],
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    overlay: Mapping[str, bytes] | None = None,
     cache: Cache | None = None,
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
-    A scope whose files and settings are as the cache last saw them is replayed from it. Scopes
-    share nothing, so a repository of many tenants is split across processes."""
-    finder = ScopeFinder(Loader(root, *globs))
+    ``overlay`` gives the content of some files (rel -> bytes) instead of what is on disk: an
+    editor's unsaved buffers. A scope whose files and settings are as the cache last saw them is
+    replayed from it. Scopes share nothing, so a repository of many tenants is split across
+    processes."""
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     directories = finder.scopes_for(targets or [""])
     partials: list[_Partial] = []
     keys: dict[str, str] | None = None
@@ -442,14 +447,16 @@ def lint(
         directories = [d for d in directories if d in keys]
     workers = _workers(len(directories))
     if workers == 1:
-        partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder)
+        partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay)
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [
-                pool.submit(_lint_scopes, root, c, rules, as_of, globs, cache, keys) for c in chunks if c
+                pool.submit(_lint_scopes, root, c, rules, as_of, globs, cache, keys, None, overlay)
+                for c in chunks
+                if c
             ]
             partials += [p for f in futures for p in f.result()]
     report = Report(rules=rules)

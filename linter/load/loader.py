@@ -10,6 +10,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -116,11 +117,18 @@ def decode(data: bytes) -> tuple[str | None, int]:
 class Loader:
     """Reads files under one lint root; paths it returns are relative to that root."""
 
-    def __init__(self, root: Path, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        root: Path,
+        include: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = (),
+        overlay: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.root = root.resolve()
         self._root = str(self.root)
         self.include = include  # globs from the configuration: only these files
         self.exclude = exclude  # globs of files and directories left out
+        self.overlay = overlay or {}  # rel -> content read instead of the file (an editor's buffers)
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
@@ -275,10 +283,12 @@ class Loader:
     def _bytes(self, rel: str) -> bytes | int | OSError:
         """The file's bytes (kept until load() takes them); its size when that is over the limit
         for its kind of file; or why it cannot be read. One open, one fstat, one read."""
-        raw = self._raw.get(rel)
-        if raw is not None:
-            return raw
+        raw = self.overlay.get(rel) if self.overlay else None
+        if raw is None:
+            raw = self._raw.get(rel)
         limit = MAX_CERTIFICATE_BYTES if rel.lower().endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        if raw is not None:
+            return len(raw) if len(raw) > limit else raw
         try:
             with open(self.path(rel), "rb") as stream:
                 size = os.fstat(stream.fileno()).st_size

@@ -17,6 +17,7 @@ _MODULES = {
     "github": "github",
     "gitlab": "gitlab",
     "junit": "junit",
+    "markdown": "markdown",
 }
 
 
