@@ -320,7 +320,7 @@ class Report:
     pictures: dict[str, str] = field(default_factory=dict)  # scope -> Mermaid flowchart (markdown report)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Checked:
     """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
 

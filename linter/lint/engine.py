@@ -446,6 +446,8 @@ def lint(
         partials, keys = _replay(finder, directories, cache, forget=parallel)
         directories = [d for d in directories if d in keys]
     workers = _workers(len(directories))
+    if workers > 1:
+        finder.loader.release()  # the workers read the files themselves
     if workers == 1:
         partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay)
     else:

@@ -276,6 +276,11 @@ class Loader:
             return f"unreadable: {raw.errno}"
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
+    def release(self) -> None:
+        """Drop every file read so far (bytes and parsed), keeping the directory listings."""
+        self._raw.clear()
+        self._files.clear()
+
     def forget(self, rel: str) -> None:
         """Drop the bytes digest() or peek() kept for a file that will not be loaded."""
         self._raw.pop(rel, None)
