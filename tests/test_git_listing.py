@@ -37,6 +37,8 @@ def test_ignored_files_are_not_linted_untracked_ones_are(cli, tmp_path: Path) ->
     assert "tenant/new.yaml" in paths  # untracked, not ignored: linted
     assert not any(p.startswith(("build/", "scratch")) for p in paths)
     assert "1 scope" in out.splitlines()[-1]
+    code, out, _ = cli(root, "check", "scratch.yaml", *AS_OF)  # named: linted though ignored
+    assert code == 1 and out.startswith("scratch.yaml:")
     (root / ".gitignore").unlink()
     code, out, _ = cli(root, "check", *AS_OF)
     assert code == 1

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -363,10 +363,11 @@ def _lint_scopes(
     keys: dict[str, str] | None = None,
     finder: ScopeFinder | None = None,
     overlay: Mapping[str, bytes] | None = None,
+    named: Collection[str] = (),
 ) -> list[_Partial]:
     """Lint some scopes in this process (each is independent of the others); store each one's
     result in the cache under its key."""
-    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay))
+    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     engine = Engine(rules, as_of)
     partials: list[_Partial] = []
     for directory in directories:
@@ -437,7 +438,8 @@ def lint(
     editor's unsaved buffers. A scope whose files and settings are as the cache last saw them is
     replayed from it. Scopes share nothing, so a repository of many tenants is split across
     processes."""
-    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
+    named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     directories = finder.scopes_for(targets or [""])
     partials: list[_Partial] = []
     keys: dict[str, str] | None = None
@@ -449,14 +451,14 @@ def lint(
     if workers > 1:
         finder.loader.release()  # the workers read the files themselves
     if workers == 1:
-        partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay)
+        partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay, named)
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [
-                pool.submit(_lint_scopes, root, c, rules, as_of, globs, cache, keys, None, overlay)
+                pool.submit(_lint_scopes, root, c, rules, as_of, globs, cache, keys, None, overlay, named)
                 for c in chunks
                 if c
             ]

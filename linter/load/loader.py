@@ -10,7 +10,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -51,9 +51,12 @@ class LoadedFile:
     comments: list[SuppressionComment] = field(default_factory=list)  # `# exolint: disable=...`
 
 
-def _git_listing(root: Path) -> dict[str, tuple[list[str], list[str]]] | Literal[False]:
+def _git_listing(
+    root: Path, named: Collection[str] = ()
+) -> dict[str, tuple[list[str], list[str]]] | Literal[False]:
     """directory -> (file names, subdirectory names) of what git would commit under ``root``:
-    tracked files and untracked ones its ignore rules leave; False outside a git work tree."""
+    tracked files and untracked ones its ignore rules leave, and the ``named`` files (given on the
+    command line: read even when git ignores them); False outside a git work tree."""
     if not any((directory / ".git").exists() for directory in (root, *root.parents)):
         return False
     import subprocess
@@ -72,10 +75,8 @@ def _git_listing(root: Path) -> dict[str, tuple[list[str], list[str]]] | Literal
     if done.returncode != 0:
         return False
     listing: dict[str, tuple[list[str], list[str]]] = {"": ([], [])}
-    for raw in dict.fromkeys(done.stdout.split(b"\0")):  # a file with conflicts is listed per stage
-        if not raw:
-            continue
-        rel = os.fsdecode(raw)
+    listed = [os.fsdecode(raw) for raw in done.stdout.split(b"\0") if raw]
+    for rel in dict.fromkeys([*listed, *named]):  # a file with conflicts is listed once per stage
         directory, _, name = rel.rpartition("/")
         entry = listing.get(directory)
         if entry is None:
@@ -123,11 +124,13 @@ class Loader:
         include: tuple[str, ...] = (),
         exclude: tuple[str, ...] = (),
         overlay: Mapping[str, bytes] | None = None,
+        named: Collection[str] = (),
     ) -> None:
         self.root = root.resolve()
         self._root = str(self.root)
         self.include = include  # globs from the configuration: only these files
         self.exclude = exclude  # globs of files and directories left out
+        self.named = tuple(named)  # files given by name: read even where git ignores them
         self.overlay = overlay or {}  # rel -> content read instead of the file (an editor's buffers)
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
@@ -165,7 +168,7 @@ class Loader:
         if cached is not None:
             return cached
         if self._tracked is None:
-            self._tracked = _git_listing(self.root)
+            self._tracked = _git_listing(self.root, self.named)
         base = self.path(directory)
         entries: list[tuple[str, int | None]] = []  # (name, file type as lstat gives it; None: look)
         if self._tracked is not False:
