@@ -328,3 +328,7 @@ class Checked:
     kind: str
     identity: str
     path: str
+
+    def __reduce__(self) -> tuple[type[Checked], tuple[str, str, str, str]]:
+        """Pickled as its four values: loading a cached run rebuilds thousands of these."""
+        return (Checked, (self.rule_id, self.kind, self.identity, self.path))
