@@ -191,6 +191,19 @@ class Certificate:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Something wrong in a file or a definition before any rule runs (it cannot be read, parsed,
+    or made an object of its kind); the engine turns it into a finding of ``rule_id``."""
+
+    rule_id: str
+    path: str
+    span: Span
+    message: str
+    obj: Object | None = None  # the definition it is about, once there is one
+    pointer: Pointer = ()  # the property inside ``obj``
+
+
+@dataclass(frozen=True)
 class Ref:
     """A place inside an object (a canonical pointer), or a certificate, that a finding names."""
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.load.loader import Loader, Problem
+from linter import ids
+from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
     Certificate,
@@ -21,6 +22,7 @@ from linter.model import (
     Location,
     Object,
     Pointer,
+    Problem,
     Ref,
     Repair,
     Report,
@@ -31,7 +33,6 @@ from linter.model import (
     shown,
 )
 from linter.objects.conditions import matches
-from linter.objects.definitions import DefinitionProblem
 from linter.objects.definitions import label_of as label
 from linter.objects.scopes import Scope, ScopeFinder, build_scope, is_under
 
@@ -68,10 +69,9 @@ class Engine:
 
     # --- findings from the pipeline -------------------------------------------------------
 
-    def from_problem(self, problem: Problem | DefinitionProblem, scope: str) -> Finding:
+    def from_problem(self, problem: Problem, scope: str) -> Finding:
         rule = self.rules[problem.rule_id]
-        obj = problem.obj if isinstance(problem, DefinitionProblem) else None
-        pointer = problem.pointer if isinstance(problem, DefinitionProblem) else ()
+        obj, pointer = problem.obj, problem.pointer
         identity = obj.identity if obj else ""
         return self._finding(
             rule,
@@ -228,7 +228,7 @@ class Engine:
             "the object was not checked by it; please report this with the definition"
         )
         return self._finding(
-            self.rules["EX014"],
+            self.rules[ids.CHECK_FAILED],
             obj.path,
             span(obj.document, obj.raw_pointer(())),
             message,

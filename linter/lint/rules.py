@@ -11,9 +11,10 @@ import json
 import string
 from collections.abc import Callable, Sequence
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.load.files import stays_inside
 from linter.model import Rule
 
 if TYPE_CHECKING:
@@ -178,8 +179,7 @@ def _validate(data: dict[str, Any], line_of: LineOf, fail: Callable[..., RuleErr
     for outcome, cases in data["examples"].items():
         for index, case in enumerate(cases):
             for rel in case["files"]:
-                parts = PurePosixPath(rel).parts
-                if not parts or parts[0] == "/" or ".." in parts or "\\" in rel:
+                if not stays_inside(rel):
                     raise fail(
                         ("examples", outcome, index, "files", rel),
                         f"examples/{outcome}/{index}/files: {rel!r} must be a relative path inside "

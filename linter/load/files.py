@@ -4,7 +4,7 @@ half done."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 def find_root(start: Path) -> Path:
@@ -14,6 +14,13 @@ def find_root(start: Path) -> Path:
         if (directory / ".git").exists():
             return directory
     return start
+
+
+def stays_inside(rel: str) -> bool:
+    """Whether ``rel`` is a relative path with / separators that stays inside its folder: not
+    empty, not absolute, no ``..`` part and no backslash (which Windows would take as a separator)."""
+    parts = PurePosixPath(rel).parts
+    return bool(parts) and parts[0] != "/" and ".." not in parts and "\\" not in rel
 
 
 def write_atomic(path: Path, text: str) -> None:

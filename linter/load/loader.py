@@ -10,9 +10,12 @@ import errno
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from linter.model import Certificate, Document, Span, SuppressionComment
+from linter import ids
+from linter.load.resources import kind_schemas
+from linter.model import Certificate, Document, Problem, Span, SuppressionComment
 
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
 CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der")
@@ -22,20 +25,13 @@ MAX_CERTIFICATE_BYTES = 1024 * 1024
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "venv", "__pycache__"})
 
 _MENTIONS_KIND = re.compile(r"""(?i)(?:^|[\s{,\[])["']?kind["']?\s*:""")
-_NAMES_OUR_KIND = re.compile(
-    r"""(?i)kind["']?\s*:\s*["']?(tenant|accepteddomain|inboundconnector|outboundconnector|"""
-    r"""sendconnector|receiveconnector|exchangecertificate|transportserver|relayhost)\b"""
-)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in a file, before any rule runs; the engine turns it into a finding."""
-
-    rule_id: str
-    path: str
-    span: Span
-    message: str
+@cache
+def _names_our_kind() -> re.Pattern[str]:
+    """``kind: <one of exolint's kinds>``, read from schemas/ (a file that fails to parse)."""
+    kinds = "|".join(kind.lower() for kind in kind_schemas())
+    return re.compile(rf"""(?i)kind["']?\s*:\s*["']?({kinds})\b""")
 
 
 @dataclass
@@ -153,10 +149,12 @@ class Loader:
         except (OSError, RuntimeError) as exc:
             looped = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
             if looped:
-                return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link")
+                return Problem(
+                    ids.PATH_OUTSIDE_ROOT, rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link"
+                )
             if entry.name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES):
                 return Problem(
-                    "EX009",
+                    ids.PATH_OUTSIDE_ROOT,
                     rel,
                     FIRST_LINE,
                     f"{rel} is a symbolic link to a missing file; fix or remove the link",
@@ -164,7 +162,7 @@ class Loader:
             return None
         if not (target == self.root or self.root in target.parents):
             return Problem(
-                "EX009",
+                ids.PATH_OUTSIDE_ROOT,
                 rel,
                 FIRST_LINE,
                 f"{rel} is a symbolic link to a place outside the lint root; exolint reads only "
@@ -205,7 +203,7 @@ class Loader:
         if lower.endswith(PRIVATE_KEY_SUFFIXES):
             loaded.problems.append(
                 Problem(
-                    "EX901",
+                    ids.PRIVATE_KEY,
                     rel,
                     FIRST_LINE,
                     f"{rel} is a private key or PFX/PKCS#12 bundle committed to the repository; "
@@ -220,7 +218,7 @@ class Loader:
             if size > limit:
                 loaded.problems.append(
                     Problem(
-                        "EX004",
+                        ids.INPUT_LIMIT,
                         rel,
                         FIRST_LINE,
                         f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; "
@@ -231,7 +229,7 @@ class Loader:
             data = self._raw.pop(rel, None) or self.absolute(rel).read_bytes()
         except OSError as exc:
             loaded.problems.append(
-                Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
+                Problem(ids.UNREADABLE_FILE, rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
             )
             return loaded
         if lower.endswith(CERTIFICATE_SUFFIXES):
@@ -246,7 +244,7 @@ class Loader:
         certificates, problems = read_certificate_file(loaded.path, data)
         loaded.certificates.extend(certificates)
         for problem in problems:
-            rule = "EX901" if problem.code == "private-key" else "EX010"
+            rule = ids.PRIVATE_KEY if problem.code == "private-key" else ids.CERTIFICATE_UNREADABLE
             loaded.problems.append(
                 Problem(rule, loaded.path, _line_span(problem.line - 1, problem.column - 1), problem.message)
             )
@@ -264,7 +262,7 @@ class Loader:
                 hint = "; NUL bytes suggest UTF-16 without a byte order mark" if not data[bad_offset] else ""
                 loaded.problems.append(
                     Problem(
-                        "EX003",
+                        ids.UNREADABLE_FILE,
                         rel,
                         _line_span(line, column),
                         f"{rel} is not UTF-8 text (byte 0x{data[bad_offset]:02X} at offset "
@@ -278,7 +276,7 @@ class Loader:
             for line in private_key_blocks(text):
                 loaded.problems.append(
                     Problem(
-                        "EX901",
+                        ids.PRIVATE_KEY,
                         rel,
                         Span(line, 1, line, 1),
                         f"{rel} holds a PEM private key block; remove it, rewrite it out of the git "
@@ -287,7 +285,7 @@ class Loader:
                 )
         if not text.strip():
             loaded.problems.append(
-                Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
+                Problem(ids.EMPTY_FILE, rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
             )
             return
         if not _MENTIONS_KIND.search(text):
@@ -301,18 +299,20 @@ class Loader:
         try:
             document, parse_problems = parser(rel, text)
         except ParseError as exc:
-            if not _NAMES_OUR_KIND.search(text):
+            if not _names_our_kind().search(text):
                 return  # another tool's file that happens to have a kind key (a Helm template, ...)
             p = exc.problem
-            rule = "EX004" if p.code == "limit" else "EX001"
+            rule = ids.INPUT_LIMIT if p.code == "limit" else ids.YAML_SYNTAX
             loaded.problems.append(
                 Problem(rule, rel, _line_span(p.line, p.column), f"{rel} cannot be parsed: {p.message}")
             )
             return
         except RecursionError:
-            loaded.problems.append(Problem("EX004", rel, FIRST_LINE, f"{rel} is nested too deeply to read"))
+            loaded.problems.append(
+                Problem(ids.INPUT_LIMIT, rel, FIRST_LINE, f"{rel} is nested too deeply to read")
+            )
             return
         loaded.document = document
         for p in parse_problems:
-            rule = "EX002" if p.code == "duplicate-key" else "EX001"
+            rule = ids.DUPLICATE_KEY if p.code == "duplicate-key" else ids.YAML_SYNTAX
             loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), p.message))

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem
+from linter import ids
+from linter.load.loader import DEFINITION_SUFFIXES, Loader
 from linter.load.locate import span
-from linter.model import Certificate, Object
+from linter.model import Certificate, Object, Problem
 from linter.objects.definitions import (
-    DefinitionProblem,
     build_objects,
     candidates,
     certificate_object,
@@ -127,11 +127,11 @@ class ScopeFinder:
         return list(wanted)
 
 
-def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Problem | DefinitionProblem]]:
+def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Problem]]:
     """Load one scope: its objects, its certificates, and every problem found on the way."""
     loader = finder.loader
     files, problems_found, _ = finder.walk(directory)
-    problems: list[Problem | DefinitionProblem] = list(problems_found)
+    problems: list[Problem] = list(problems_found)
     scope = Scope(directory, files=files)
     tenant_files: list[str] = []
     for rel in files:
@@ -150,8 +150,8 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     tenants = scope.of("Tenant")
     for extra in tenants[1:]:
         problems.append(
-            DefinitionProblem(
-                "EX013",
+            Problem(
+                ids.DUPLICATE_TENANT,
                 extra.path,
                 span(extra.document, extra.raw_pointer(())),
                 f'Tenant "{extra.identity}" shares its scope ({directory or "the lint root"}) with '
@@ -163,9 +163,7 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     return scope, problems
 
 
-def _add_referenced_certificates(
-    loader: Loader, scope: Scope, problems: list[Problem | DefinitionProblem]
-) -> None:
+def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Problem]) -> None:
     """Certificates named by ``File:`` that lie outside the scope directory (a shared folder)."""
     for obj in scope.objects:
         ref = obj.get("File")
@@ -182,8 +180,8 @@ def _add_referenced_certificates(
             or not loader.inside_root(loader.absolute(target))
         ):
             problems.append(
-                DefinitionProblem(
-                    "EX009",
+                Problem(
+                    ids.PATH_OUTSIDE_ROOT,
                     obj.path,
                     where,
                     f"{label_of(obj)}: File {ref} points outside the lint root; keep the certificate "
@@ -195,8 +193,8 @@ def _add_referenced_certificates(
             continue
         if not loader.absolute(target).is_file():
             problems.append(
-                DefinitionProblem(
-                    "EX010",
+                Problem(
+                    ids.CERTIFICATE_UNREADABLE,
                     obj.path,
                     where,
                     f"{label_of(obj)}: File {ref} does not exist (looked for {target}); commit the "

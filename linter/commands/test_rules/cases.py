@@ -4,9 +4,10 @@ real certificates generated from their specs, then linted like any repository.""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
+from linter.load.files import stays_inside
 from linter.model import Finding, Rule
 
 INPUT_ERRORS = tuple(f"EX{n:03d}" for n in range(1, 11))
@@ -20,8 +21,7 @@ def materialize(case: dict[str, Any], directory: Path) -> None:
     specs = case.get("certificates", {})
     generated = build(specs) if specs else {}
     for rel, content in case["files"].items():
-        parts = PurePosixPath(rel).parts
-        if not parts or parts[0] == "/" or ".." in parts or "\\" in rel:
+        if not stays_inside(rel):
             raise ValueError(
                 f"file {rel!r}: an example's files lie inside it; give a relative path without .."
             )

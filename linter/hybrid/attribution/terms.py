@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from linter import ids
 from linter.model import Certificate, Object, Pointer, Ref
 
 ATTRIBUTED = "attributed"
@@ -41,7 +42,10 @@ CAUSES = (
     MAIL_FROM_NOT_ACCEPTED,
 )
 
-REPORTED_ELSEWHERE = {NOTHING_TO_MATCH: "EX101", CERTIFICATE_NAME_NOT_ACCEPTED: "EX103"}
+REPORTED_ELSEWHERE = {
+    NOTHING_TO_MATCH: ids.ONPREMISES_CONNECTOR_IDENTIFIES_SENDER,
+    CERTIFICATE_NAME_NOT_ACCEPTED: ids.CERTIFICATE_NAME_ACCEPTED,
+}
 """Causes another rule already reports at the same place; the attribution rules leave them alone."""
 
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from linter import ids
+
 if TYPE_CHECKING:
     from linter.model import Finding, Location, Report, Rule, Suppressed
 
 HOME = "https://github.com/exolint/exolint"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-SECURITY_SEVERITY = {"EX901": "8.0"}  # GitHub ranks security alerts by this; only real exposures get one
+SECURITY_SEVERITY = {
+    ids.PRIVATE_KEY: "8.0"
+}  # GitHub ranks security alerts by this; only real exposures get one
 
 
 def help_uri(rule: Rule) -> str:
