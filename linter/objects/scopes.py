@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from linter import ids
 from linter.load.loader import DEFINITION_SUFFIXES, Loader
@@ -24,6 +26,8 @@ from linter.objects.definitions import (
     kind_value,
     label_of,
 )
+
+T = TypeVar("T")
 
 _NAMES_TENANT = re.compile(r"""(?i)kind["']?\s*:\s*["']?tenant\b""")
 
@@ -43,18 +47,23 @@ class Scope:
     certificates: list[Certificate] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     by_kind: dict[str, list[Object]] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid.topology, computed once
+    derived_answers: dict[Callable[[Scope], Any], Any] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
 
-    @property
+    @cached_property
     def certificate_objects(self) -> list[Object]:
         """The scope's certificates as objects of kind Certificate, for the rules about them."""
-        if "certificate-objects" not in self.memo:
-            self.memo["certificate-objects"] = [
-                certificate_object(c, self.directory) for c in self.certificates
-            ]
-        result: list[Object] = self.memo["certificate-objects"]
-        return result
+        return [certificate_object(c, self.directory) for c in self.certificates]
+
+    def derived(self, build: Callable[[Scope], T]) -> T:
+        """``build(self)``, made once per scope: a higher layer's typed answers about this scope
+        (linter.hybrid.topology, linter.hybrid.attribution), each computed on first use."""
+        if build not in self.derived_answers:
+            self.derived_answers[build] = build(self)
+        found: T = self.derived_answers[build]
+        return found
 
     def of(self, kind: str) -> list[Object]:
         return self.by_kind.get(kind, [])

@@ -4,11 +4,20 @@ real certificates generated from their specs, then linted like any repository.""
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from linter.load.files import stays_inside
 from linter.model import Finding, Rule
+
+
+class Outcome(StrEnum):
+    """Which list of a rule's examples (or fixtures folder) a case belongs to."""
+
+    FAIL = "fail"  # gives exactly the findings it expects
+    PASS = "pass"  # gives no finding of its rule
+
 
 INPUT_ERRORS = tuple(f"EX{n:03d}" for n in range(1, 11))
 """Findings that mean a case's own files are malformed: no case may give them by accident."""
@@ -75,7 +84,7 @@ def verdict(rule: Rule, outcome: str, case: dict[str, Any], findings: list[Findi
     """What is wrong with a case's result; empty when it holds."""
     problems: list[str] = []
     own = [short(f) for f in findings if f.rule_id == rule.id]
-    if outcome == "fail":
+    if outcome == Outcome.FAIL:
         expected = list(case.get("expect", []))
         if sorted(own) != sorted(expected):
             problems.append(f"expected {expected}, got {own}")
