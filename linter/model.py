@@ -318,8 +318,11 @@ class Suppressed:
     line: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
+    """What one lint gives: the findings and what was looked at. Each stage after the engine
+    (suppressions, baseline) returns a new Report (``dataclasses.replace``), never edits one."""
+
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     objects: int = 0

@@ -404,27 +404,32 @@ def lint(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs) for c in chunks if c]
             partials = [f.result() for f in futures]
-    report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
     if claims:
         across = Engine(rules, as_of).cross_findings(claims)
         partials.append(_Partial(findings=[f for f in across if _involves(f, targets)]))
+    findings: list[Finding] = []
+    comments: dict[str, tuple[SuppressionComment, ...]] = {}
     for partial in partials:
-        report.scopes += partial.scopes
-        report.objects += partial.objects
-        report.certificates += partial.certificates
         files |= partial.files
-        report.comments |= partial.comments
-        report.checked += [c for c in partial.checked if involves_path(c.path, targets)]
+        comments |= partial.comments
         for finding in partial.findings:
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:
                 seen.add(key)
-                report.findings.append(finding)
-    report.files = len(files)
-    report.findings.sort()
+                findings.append(finding)
+    report = Report(
+        findings=sorted(findings),
+        files=len(files),
+        objects=sum(p.objects for p in partials),
+        certificates=sum(p.certificates for p in partials),
+        scopes=sum(p.scopes for p in partials),
+        rules=rules,
+        checked=[c for p in partials for c in p.checked if involves_path(c.path, targets)],
+        comments=comments,
+    )
     return report
 
 

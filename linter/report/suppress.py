@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -431,6 +431,8 @@ def finish(
         targets=() if "" in targets else tuple(targets),
         root=root,
     )
-    report.findings = sorted(kept + [f for f in new if active(f.rule_id)])
-    report.suppressed = sorted(suppressed, key=lambda s: s.finding)
-    return report
+    return replace(
+        report,
+        findings=sorted(kept + [f for f in new if active(f.rule_id)]),
+        suppressed=sorted(suppressed, key=lambda s: s.finding),
+    )
