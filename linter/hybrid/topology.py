@@ -7,11 +7,20 @@ connector costs one pass.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from linter.domain.names import normalize
+from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
+from linter.domain.names import (
+    base,
+    cert_name_matches_host,
+    connector_name_problem,
+    normalize,
+    pattern_covers,
+)
+from linter.load.certs import signed_by
 from linter.model import Certificate, Object
 from linter.objects.scopes import Scope
 
@@ -130,8 +139,6 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
 
     A wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
     ``contoso.co.uk`` but names every domain under co.uk, which the tenant does not own."""
-    from linter.domain.names import base, normalize, pattern_covers
-
     try:
         wanted = base(normalize(name))
     except ValueError:
@@ -171,8 +178,6 @@ def resolve_certificate_name(scope: Scope, value: str) -> Resolution:
 
 
 def _resolve(scope: Scope, value: str) -> Resolution:
-    from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
-
     try:
         issuer, subject = parse_tls_certificate_name(value)
     except DNError as exc:
@@ -201,8 +206,6 @@ class Presented:
 def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate Exchange presents on this connector: the one TlsCertificateName names, or
     when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42)."""
-    from linter.domain.names import cert_name_matches_host
-
     value = connector.get("TlsCertificateName")
     if isinstance(value, str) and value.strip():
         chosen = resolve_certificate_name(scope, value).chosen
@@ -263,8 +266,6 @@ def parse_address_space(entry: str) -> AddressSpace:
     follows RFC 1035 (``*``, ``*.com``, ``*.contoso.com``; not ``*contoso.com``) and the cost is
     a whole number from 1 to 100. Other types (X400 and the like) have their own syntax, which
     exolint does not read beyond the type."""
-    from linter.domain.names import connector_name_problem
-
     text = entry.strip()
     kind, colon, rest = text.partition(":")
     if not colon:
@@ -325,9 +326,6 @@ def certificate_holders(scope: Scope, certificates: tuple[Certificate, ...]) -> 
 def issued_by(scope: Scope, cert: Certificate, issuer: Certificate) -> bool:
     """Whether ``issuer`` issued ``cert``: its subject is the certificate's issuer (as
     distinguished names) and, where the signature can be checked, its key signed it."""
-    from linter.domain.dn import dn_equal
-    from linter.load.certs import signed_by
-
     cache = scope.derived(Answers).issued_by
     key = (cert, issuer)
     if key not in cache:
@@ -362,7 +360,6 @@ def _by_file(scope: Scope) -> dict[str, list[Certificate]]:
 def covers_names(successor: Certificate, cert: Certificate) -> bool:
     """Whether ``successor`` answers to every name ``cert`` answers to: the same name, or for an
     exact name a certificate wildcard one label above it (RFC 6125)."""
-    from linter.domain.names import cert_name_matches_host, normalize
 
     def canonical(name: str) -> str | None:
         try:
@@ -398,8 +395,6 @@ def certificate_uses(scope: Scope) -> dict[Certificate, list[Use]]:
 
 
 def _uses(scope: Scope) -> dict[Certificate, list[Use]]:
-    import posixpath
-
     found: dict[Certificate, list[Use]] = {}
 
     def add(cert: Certificate, use: Use) -> None:
@@ -486,8 +481,6 @@ def receive_certificate(scope: Scope, connector: Object) -> Presented | None:
     names, else the one whose names cover the connector's Fqdn, else the server's FQDN (the
     TransportServer whose Name is the connector's Server); the latest-expiring on a tie (S38).
     ``Presented.property`` is then ``Server``."""
-    from linter.domain.names import cert_name_matches_host
-
     presented = presented_certificate(scope, connector)
     if presented is not None or has_text(connector, "TlsCertificateName") or has_text(connector, "Fqdn"):
         return presented
@@ -520,8 +513,6 @@ def routes_to_onpremises(connector: Object, pattern: str) -> bool:
     ``*.domain`` for it and its subdomains): AllAcceptedDomains is true, or a RecipientDomains
     entry covers it with connector-side wildcard semantics. A lone ``*`` is taken as every domain
     (the reference neither documents nor forbids it, so it is not held against the tenant)."""
-    from linter.domain.names import pattern_covers
-
     if connector.effective("AllAcceptedDomains") is True:
         return True
     return any(d.strip() == "*" or pattern_covers(d, pattern) for d in values(connector, "RecipientDomains"))

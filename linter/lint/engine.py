@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from linter import ids
+from linter.lint.checks import CHECKS
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -57,7 +58,6 @@ def fill(template: str, values: dict[str, Any]) -> str | None:
 class Engine:
     def __init__(self, rules: list[Rule], as_of: dt.date | None = None) -> None:
         self.rules = {r.id: r for r in rules}
-        from linter.lint.checks import CHECKS
 
         self.by_kind: dict[str, list[Rule]] = {}
         self.across: dict[str, list[Rule]] = {}  # rules whose primitive compares scopes
@@ -132,7 +132,6 @@ class Engine:
             for rule in self.by_kind.get(obj.kind, ()):
                 if not matches(rule.where, obj):
                     continue
-                from linter.lint.checks import CHECKS
 
                 primitive = CHECKS[rule.check or ""]
                 if checked is not None:
@@ -147,8 +146,6 @@ class Engine:
 
     def claims(self, scope: Scope) -> list[Claim]:
         """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
-        from linter.lint.checks import CHECKS
-
         found: list[Claim] = []
         tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
         for obj in scope.objects:
@@ -164,8 +161,6 @@ class Engine:
 
     def cross_findings(self, claims: list[Claim]) -> list[Finding]:
         """A claim that overlaps a claim of another scope is a finding, with the others related."""
-        from linter.lint.checks import CHECKS
-
         groups: dict[tuple[str, str], list[Claim]] = {}
         for claim in claims:
             primitive = CHECKS[self.rules[claim.rule_id].check or ""]
@@ -398,7 +393,7 @@ def lint(
     if workers == 1:
         partials = [_lint_scopes(root, directories, targets, rules, as_of, globs)]
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for big repositories
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from linter.domain.dn import windows_dn
 from linter.model import Certificate
 
 if TYPE_CHECKING:
@@ -250,8 +251,6 @@ def _is_der_private_key(data: bytes) -> bool:
 
 def _describe(cert: x509.Certificate, path: str, index: int, line: int, end_line: int) -> Certificate:
     """The linter's view of one certificate; raises when a field cannot be read."""
-    from linter.domain.dn import windows_dn
-
     key_type, key_size = _key_facts(cert)
     return Certificate(
         path=path,

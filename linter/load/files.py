@@ -4,6 +4,7 @@ half done."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path, PurePosixPath
 
 
@@ -25,8 +26,6 @@ def stays_inside(rel: str) -> bool:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same directory and rename, so a reader never sees half."""
-    import tempfile
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"

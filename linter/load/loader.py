@@ -14,6 +14,10 @@ from functools import cache
 from pathlib import Path
 
 from linter import ids
+from linter.load.certs import private_key_blocks, read_certificate_file
+from linter.load.comments import read_comments
+from linter.load.globs import glob_matches
+from linter.load.parse import ParseError, parse_json, parse_yaml
 from linter.load.resources import kind_schemas
 from linter.model import Certificate, Document, Problem, Span, SuppressionComment
 
@@ -131,13 +135,9 @@ class Loader:
         return result
 
     def _excluded(self, rel: str) -> bool:
-        from linter.load.globs import glob_matches
-
         return any(glob_matches(pattern, rel) for pattern in self.exclude)
 
     def _wanted(self, rel: str) -> bool:
-        from linter.load.globs import glob_matches
-
         if self._excluded(rel):
             return False
         return not self.include or any(glob_matches(pattern, rel) for pattern in self.include)
@@ -239,8 +239,6 @@ class Loader:
         return loaded
 
     def _read_certificates(self, loaded: LoadedFile, data: bytes) -> None:
-        from linter.load.certs import read_certificate_file
-
         certificates, problems = read_certificate_file(loaded.path, data)
         loaded.certificates.extend(certificates)
         for problem in problems:
@@ -250,8 +248,6 @@ class Loader:
             )
 
     def _read_definitions(self, loaded: LoadedFile, data: bytes) -> None:
-        from linter.load.parse import ParseError, parse_json, parse_yaml
-
         rel = loaded.path
         text, bad_offset = decode(data)
         if text is None:
@@ -271,8 +267,6 @@ class Loader:
                 )
             return
         if "PRIVATE KEY" in text:
-            from linter.load.certs import private_key_blocks
-
             for line in private_key_blocks(text):
                 loaded.problems.append(
                     Problem(
@@ -292,8 +286,6 @@ class Loader:
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
         is_json = rel.lower().endswith(".json")
         if not is_json and "exolint:" in text:  # JSON has no comments
-            from linter.load.comments import read_comments
-
             loaded.comments = read_comments(text)
         parser = parse_json if is_json else parse_yaml
         try:

@@ -17,6 +17,7 @@ from linter import ids
 from linter.load.locate import position, span
 from linter.load.resources import data_dir, kind_schemas
 from linter.model import UNNAMED, Certificate, Document, Object, Pointer, Problem, Span
+from linter.objects.fastschema import compile_schema
 
 
 @cache
@@ -69,8 +70,6 @@ def kind_schema(kind: str) -> KindSchema:
 
 @cache
 def _quick_check(kind: str) -> Any:
-    from linter.objects.fastschema import compile_schema
-
     return compile_schema(kind_schema(kind).schema)
 
 

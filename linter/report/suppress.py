@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linter import ids
+from linter.lint.checks import CHECKS
+from linter.lint.engine import fingerprint
+from linter.load.globs import glob_matches
 from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressionComment
+from linter.objects.definitions import KIND_LABELS
+from linter.objects.scopes import is_under
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
@@ -91,8 +96,6 @@ class _Stage:
     def report(
         self, rule_id: str, path: str, line: int, column: int, end: int, message: str, *key: str
     ) -> None:
-        from linter.lint.engine import fingerprint
-
         rule = self.rules.get(rule_id)
         if rule is None:  # a rule list without the suppression rules (a unit test's): say nothing
             return
@@ -126,8 +129,6 @@ class _Stage:
         return f"{self.config_path}:{self.config.line_of(pointer)}"
 
     def _reportable(self, path: str) -> bool:
-        from linter.objects.scopes import is_under
-
         return not self.targets or any(is_under(path, t) for t in self.targets)
 
     # --- which suppressions hold ----------------------------------------------------------
@@ -317,8 +318,6 @@ class _Stage:
     def _judged(self, rule_id: str, whole_run: bool) -> bool:
         """Could this run have found the rule's findings? Not when the rule is off, and, when only
         some files are linted, not for configuration entries or rules that compare tenants."""
-        from linter.lint.checks import CHECKS
-
         rule = self.rules.get(rule_id)
         if rule is None or rule_id in OWN_RULES or not self.active(rule_id):
             return False
@@ -342,8 +341,6 @@ def _covering(finding: Finding, by_line: dict[tuple[str, int], list[_Inline]]) -
 
 
 def _entry_matches(entry: _Entry, finding: Finding) -> bool:
-    from linter.load.globs import glob_matches
-
     if entry.rule != finding.rule_id:
         return False
     if entry.path is not None and not glob_matches(entry.path, finding.path):
@@ -364,8 +361,6 @@ def _covers(entry: _Entry) -> str:
 
 def _subject(finding: Finding) -> str:
     if finding.kind and finding.identity:
-        from linter.objects.definitions import KIND_LABELS
-
         return f'{KIND_LABELS.get(finding.kind, finding.kind)} "{finding.identity}"'
     return finding.path
 

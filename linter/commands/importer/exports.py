@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from linter.load.locate import position
+from linter.load.parse import ParseError, parse_json
 from linter.objects.definitions import KindSchema, kind_schema
 
 #: Properties whose display form is an address space, ``[Type:]domain[;cost]`` (exchange-facts
@@ -410,9 +412,6 @@ _NAMING = ("Identity", "Name", "DomainName", "Thumbprint")
 
 def json_records(path: str, text: str) -> tuple[list[Record], list[Note]]:
     """Records of one ``ConvertTo-Json`` export: a single object or an array of them."""
-    from linter.load.locate import position
-    from linter.load.parse import ParseError, parse_json
-
     try:
         document, parse_problems = parse_json(path, text)
     except ParseError as exc:

@@ -8,8 +8,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from linter.commands.test_rules.certgen import build
+from linter.lint.config import Config, load
+from linter.lint.engine import lint
+from linter.lint.rules import configure, selected
 from linter.load.files import stays_inside
 from linter.model import Finding, Rule
+from linter.report.suppress import finish
 
 
 class Outcome(StrEnum):
@@ -25,8 +30,6 @@ INPUT_ERRORS = tuple(f"EX{n:03d}" for n in range(1, 11))
 
 def materialize(case: dict[str, Any], directory: Path) -> None:
     """Write the case's files into ``directory``; certificates are generated, never pasted."""
-    from linter.commands.test_rules.certgen import build
-
     specs = case.get("certificates", {})
     generated = build(specs) if specs else {}
     for rel, content in case["files"].items():
@@ -61,11 +64,6 @@ CONFIG = ".exolint.yaml"
 
 def run_case(case: dict[str, Any], directory: Path, rules: list[Rule]) -> list[Finding]:
     """The findings ``exolint check`` reports for the case: linted, then selected and suppressed."""
-    from linter.lint.config import Config, load
-    from linter.lint.engine import lint
-    from linter.lint.rules import configure, selected
-    from linter.report.suppress import finish
-
     materialize(case, directory)
     as_of = dt.date.fromisoformat(case["as_of"]) if case.get("as_of") else dt.date(2026, 6, 1)
     config = load(directory / CONFIG) if (directory / CONFIG).is_file() else Config()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linter.commands.test_rules.keys import KEY_TYPES, private_key
+from linter.domain.dn import read_dn
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -211,8 +212,6 @@ def _subject(name: str, text: str) -> x509.Name:
     The values land in the certificate as written, case included, as a CA would issue them.
     """
     from cryptography import x509
-
-    from linter.domain.dn import read_dn
 
     try:
         rdns = read_dn(text)

@@ -4,6 +4,7 @@ rule; a failing example must give exactly the findings it lists, a passing one n
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +42,6 @@ class Verification:
 def verify(tested: list[Rule], rules: list[Rule]) -> Verification:
     """Run every example of the ``tested`` rules, linting with all ``rules`` (so that input
     errors in an example's own files show)."""
-    import tempfile
-
     result = Verification(rules=len(tested))
     for rule in tested:
         for outcome in Outcome:

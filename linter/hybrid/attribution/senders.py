@@ -11,9 +11,10 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from linter.domain.names import base, normalize, pattern_covers
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution.terms import CertificateState, DomainStatus, Sender
-from linter.model import Certificate, Object, Pointer, Ref
+from linter.model import Certificate, Document, Object, Pointer, Ref
 from linter.objects.scopes import Scope
 
 
@@ -83,8 +84,6 @@ def _strings(obj: Object, name: str) -> list[tuple[int, str]]:
 def _relayed(scope: Scope, connector: Object) -> list[str] | None:
     """The address spaces for domains outside the tenant (relay to the internet or to partners);
     None when that cannot be told (no address spaces, or no accepted domains to compare with)."""
-    from linter.domain.names import normalize, pattern_covers
-
     spaces = hybrid.values(connector, "AddressSpaces")
     if not spaces or not scope.of("AcceptedDomain"):
         return None
@@ -139,8 +138,6 @@ def certificate_domain(scope: Scope, cert: Certificate) -> tuple[DomainStatus, s
 
     ACCEPTED: a name is an accepted domain, or lies under a wildcard one; UNDER: a name lies
     below an accepted domain (the 2017 notice's "contains a registered domain" [S21])."""
-    from linter.domain.names import base
-
     for name in cert.names:
         covering = hybrid.accepted_cover(scope, name)
         if covering is not None:
@@ -169,8 +166,6 @@ def message_sender(
     """A sender that is one message: its source address, the certificate it presents and its
     MAIL FROM domain ("" for a null sender such as an NDR; None when not given). It is judged as a
     relay host is, since everything Exchange Online sees of it is known."""
-    from linter.model import Document
-
     props: dict[str, Any] = {"Name": SIMULATED}
     if address:
         props["ExternalIPAddresses"] = [address]

@@ -9,6 +9,7 @@ from typing import Any
 
 from linter import ids
 from linter.model import Certificate, Object, Pointer, Ref
+from linter.objects.definitions import KIND_LABELS, label_of
 
 
 class Outcome(StrEnum):
@@ -94,8 +95,6 @@ class Step:
     @property
     def text(self) -> str:
         """``Inbound connector "X": matched: TlsSenderCertificateName ...``, for printing."""
-        from linter.objects.definitions import label_of
-
         if isinstance(self.subject, Object):
             return f"{label_of(self.subject)}: {self.result}: {self.reason}"
         if isinstance(self.subject, Certificate):
@@ -144,8 +143,6 @@ class Sender:
     @property
     def label(self) -> str:
         """``the send connector "X"`` / ``the relay host "Y"``, for the middle of a sentence."""
-        from linter.objects.definitions import KIND_LABELS
-
         return f'the {KIND_LABELS[self.obj.kind].lower()} "{self.obj.identity}"'
 
 
