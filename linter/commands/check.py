@@ -110,7 +110,8 @@ def run(args: argparse.Namespace) -> bool:
 
         root, config = lint_root(args), configuration(args)
         globs = (config.include, config.exclude)
-        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
+        drawn = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
+        report = replace(report, pictures=drawn)
     for name, destination in outputs:
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
