@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 Pointer = tuple[str | int, ...]
@@ -306,6 +307,13 @@ class SuppressionComment:
     problem: str | None = None  # what is wrong with the comment's syntax, if anything
 
 
+class SuppressedBy(StrEnum):
+    """Where the suppression of a finding is written."""
+
+    INLINE = "inline"  # a comment in the definition file
+    CONFIGURATION = "configuration"  # an entry of the configuration file
+
+
 @dataclass(frozen=True)
 class Suppressed:
     """A finding left out of the report, and the suppression that left it out."""
@@ -313,7 +321,7 @@ class Suppressed:
     finding: Finding
     reason: str
     until: dt.date | None
-    kind: str  # "inline" (a comment in the definition) or "configuration"
+    kind: SuppressedBy
     path: str  # where the suppression is written: the definition file or the configuration file
     line: int
 

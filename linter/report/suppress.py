@@ -28,7 +28,7 @@ from linter import ids
 from linter.lint.checks import CHECKS
 from linter.lint.engine import fingerprint
 from linter.load.globs import glob_matches
-from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressionComment
+from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressedBy, SuppressionComment
 from linter.objects.definitions import KIND_LABELS
 from linter.objects.scopes import is_under
 
@@ -263,12 +263,14 @@ class _Stage:
             if allowed:
                 c = allowed[0].comment
                 reason = c.reason or ""
-                suppressed.append(Suppressed(finding, reason, c.until, "inline", finding.path, c.line))
+                suppressed.append(
+                    Suppressed(finding, reason, c.until, SuppressedBy.INLINE, finding.path, c.line)
+                )
             elif entries_for:
                 e = entries_for[0]
                 line = self.config.line_of(("suppressions", e.index))
                 suppressed.append(
-                    Suppressed(finding, e.reason, e.until, "configuration", self.config_path, line)
+                    Suppressed(finding, e.reason, e.until, SuppressedBy.CONFIGURATION, self.config_path, line)
                 )
             else:
                 kept.append(finding)

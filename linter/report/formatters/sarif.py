@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter import __version__, ids
 from linter.lint.rules import is_builtin
+from linter.model import SuppressedBy
 from linter.report.docs import rule_markdown
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _uri(path: str) -> str:
 def _suppressed(s: Suppressed, index: dict[str, int]) -> dict[str, Any]:
     result = _result(s.finding, index)
     suppression: dict[str, Any] = {
-        "kind": "inSource" if s.kind == "inline" else "external",
+        "kind": "inSource" if s.kind is SuppressedBy.INLINE else "external",
         "status": "accepted",
         "justification": s.reason,
         "location": {
