@@ -4,8 +4,10 @@ Each module has ``HELP`` (one line for ``exolint --help``), ``add_arguments(pars
 ``run(args) -> bool``: True when what the command found should fail the run. A mistake in how
 the command was called is ``linter.errors.UsageError``. Only ``linter.cli`` turns these into exit
 codes. ``linter.cli`` imports only the module of the command being run (``exolint --help``
-lists the names and help lines of this table without importing any), and each module keeps its
-heavy imports inside ``run``.
+lists the names and help lines of this table without importing any), so each keeps its imports
+of the lower layers inside ``run`` and its helpers: ``exolint --version`` and ``--help`` load none
+of the engine, the YAML parser or cryptography. The command's own helper modules (``cases.py``,
+``exports.py``, ...) are imported only from there and import at the top.
 """
 
 from __future__ import annotations

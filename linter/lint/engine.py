@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linter.load.loader import Loader, Problem
+from linter import ids
+from linter.lint.checks import CHECKS
+from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
     Certificate,
@@ -22,6 +24,7 @@ from linter.model import (
     Location,
     Object,
     Pointer,
+    Problem,
     Ref,
     Repair,
     Report,
@@ -32,7 +35,6 @@ from linter.model import (
     shown,
 )
 from linter.objects.conditions import matches
-from linter.objects.definitions import DefinitionProblem
 from linter.objects.definitions import label_of as label
 from linter.objects.scopes import Scope, ScopeFinder, build_scope, under_any
 
@@ -60,7 +62,6 @@ def fill(template: str, values: dict[str, Any]) -> str | None:
 class Engine:
     def __init__(self, rules: list[Rule], as_of: dt.date | None = None) -> None:
         self.rules = {r.id: r for r in rules}
-        from linter.lint.checks import CHECKS
 
         self.by_kind: dict[str, list[Rule]] = {}
         self.across: dict[str, list[Rule]] = {}  # rules whose primitive compares scopes
@@ -72,10 +73,9 @@ class Engine:
 
     # --- findings from the pipeline -------------------------------------------------------
 
-    def from_problem(self, problem: Problem | DefinitionProblem, scope: str) -> Finding:
+    def from_problem(self, problem: Problem, scope: str) -> Finding:
         rule = self.rules[problem.rule_id]
-        obj = problem.obj if isinstance(problem, DefinitionProblem) else None
-        pointer = problem.pointer if isinstance(problem, DefinitionProblem) else ()
+        obj, pointer = problem.obj, problem.pointer
         identity = obj.identity if obj else ""
         return self._finding(
             rule,
@@ -136,7 +136,6 @@ class Engine:
             for rule in self.by_kind.get(obj.kind, ()):
                 if not matches(rule.where, obj):
                     continue
-                from linter.lint.checks import CHECKS
 
                 primitive = CHECKS[rule.check or ""]
                 if checked is not None:
@@ -151,8 +150,6 @@ class Engine:
 
     def claims(self, scope: Scope) -> list[Claim]:
         """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
-        from linter.lint.checks import CHECKS
-
         found: list[Claim] = []
         tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
         for obj in scope.objects:
@@ -168,8 +165,6 @@ class Engine:
 
     def cross_findings(self, claims: list[Claim]) -> list[Finding]:
         """A claim that overlaps a claim of another scope is a finding, with the others related."""
-        from linter.lint.checks import CHECKS
-
         groups: dict[tuple[str, str], list[Claim]] = {}
         for claim in claims:
             primitive = CHECKS[self.rules[claim.rule_id].check or ""]
@@ -232,7 +227,7 @@ class Engine:
             "the object was not checked by it; please report this with the definition"
         )
         return self._finding(
-            self.rules["EX014"],
+            self.rules[ids.CHECK_FAILED],
             obj.path,
             span(obj.document, obj.raw_pointer(())),
             message,
@@ -453,7 +448,7 @@ def lint(
     if workers == 1:
         partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay, named)
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for big repositories
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -463,29 +458,34 @@ def lint(
                 if c
             ]
             partials += [p for f in futures for p in f.result()]
-    report = Report(rules=rules)
     involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
     across = Engine(rules, as_of).cross_findings(claims) if claims else []
     partials.append(_Partial(findings=across))
+    findings: list[Finding] = []
+    comments: dict[str, tuple[SuppressionComment, ...]] = {}
     for partial in partials:
-        report.scopes += partial.scopes
-        report.objects += partial.objects
-        report.certificates += partial.certificates
         files |= partial.files
-        report.comments |= partial.comments
-        report.checked += [c for c in partial.checked if involved(c.path)]
+        comments |= partial.comments
         for finding in partial.findings:
             if not any(involved(p) for p in finding.paths):
                 continue
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:
                 seen.add(key)
-                report.findings.append(finding)
-    report.files = len(files)
-    report.findings.sort()
+                findings.append(finding)
+    report = Report(
+        findings=sorted(findings),
+        files=len(files),
+        objects=sum(p.objects for p in partials),
+        certificates=sum(p.certificates for p in partials),
+        scopes=sum(p.scopes for p in partials),
+        rules=rules,
+        checked=[c for p in partials for c in p.checked if involved(c.path)],
+        comments=comments,
+    )
     return report
 
 
