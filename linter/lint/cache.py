@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ class Cache:
         """The key of one scope: the settings, and its files with their content hashes."""
         return _digest(self.settings, scope, *(f"{p}\x1e{d}" for p, d in files), *problems)
 
-    def get(self, scope: str, key: str, digest: Any) -> Any:
+    def get(self, scope: str, key: str, digest: Callable[[str], str | None]) -> Any:
         """The scope's result stored under ``key``, if the files it read outside its own directory
         still hash as they did (``digest(path)``); else None."""
         try:
