@@ -28,7 +28,7 @@ def prepare(params: dict[str, Any]) -> tuple[str, bool]:
 
 
 def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import connector_name_problem, pattern_covers
+    from linter.domain.names import connector_name_problem, pattern_covers, shown
 
     name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
@@ -45,9 +45,10 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
             covered = hybrid.accepted_cover(scope, entry) is not None
         if not covered:
             pointer = (name,) if index is None else (name, index)
+            listed = ", ".join(shown(domain) for domain in accepted)
             yield Hit(
                 pointer,
-                f"{name} {entry} is not an accepted domain and no wildcard over one "
-                f"(accepted: {', '.join(accepted) or 'none'})",
-                {"value": entry, "accepted": ", ".join(accepted)},
+                f"{name} {shown(entry)} is not an accepted domain and no wildcard over one "
+                f"(accepted: {listed or 'none'})",
+                {"value": shown(entry), "accepted": listed},
             )
