@@ -74,7 +74,10 @@ def send_connectors_to_exo(scope: Scope) -> list[Object]:
 
 
 def accepted_domains(scope: Scope) -> list[str]:
-    """Accepted domain names of the tenant, normalised; the initial onmicrosoft.com domain counts."""
+    """What the tenant accepts, as normalised connector-side patterns: each accepted domain, the
+    initial onmicrosoft.com domain, and for an accepted domain with ``MatchSubDomains: true`` the
+    pattern ``*.domain`` (the domain and all its subdomains, S15). ``accepted_cover`` is the one
+    answer to "is this name accepted?" that every rule asks."""
 
     def compute() -> list[str]:
         from linter.domain.names import normalize
@@ -83,17 +86,54 @@ def accepted_domains(scope: Scope) -> list[str]:
         for obj in (*scope.of("AcceptedDomain"), *scope.of("Tenant")):
             raw = obj.get("DomainName") if obj.kind == "AcceptedDomain" else obj.get("Name")
             try:
-                found.append(normalize(str(raw)))
+                domain = normalize(str(raw))
             except ValueError:
                 continue
+            if (
+                obj.kind == "AcceptedDomain"
+                and obj.get("MatchSubDomains") is True
+                and not domain.startswith("*.")
+            ):
+                domain = f"*.{domain}"
+            found.append(domain)
         return found
 
     return memo(scope, "accepted", compute)
 
 
+def accepted_shown(scope: Scope) -> str:
+    """The accepted domains for a message: as ``accepted_domains`` has them, IDNs in both forms,
+    a MatchSubDomains domain with its subdomains spelled out."""
+    from linter.domain.names import shown
+
+    listed = []
+    for domain in accepted_domains(scope):
+        if _match_subdomains(scope, domain):
+            listed.append(f"{shown(domain[2:])} and its subdomains (MatchSubDomains)")
+        else:
+            listed.append(shown(domain))
+    return ", ".join(listed)
+
+
+def _match_subdomains(scope: Scope, domain: str) -> bool:
+    from linter.domain.names import normalize
+
+    if not domain.startswith("*."):
+        return False
+    for obj in scope.of("AcceptedDomain"):
+        try:
+            written = normalize(str(obj.get("DomainName")))
+        except ValueError:
+            continue
+        if obj.get("MatchSubDomains") is True and f"*.{written}" == domain:
+            return True
+    return False
+
+
 def accepted_cover(scope: Scope, name: str) -> str | None:
     """The accepted domain that makes ``name`` acceptable: it equals or covers the name, or for a
-    wildcard (``*.contoso.com``) it equals or covers the wildcard's domain (``contoso.com``).
+    wildcard (``*.contoso.com``) it equals or covers the wildcard's domain (``contoso.com``). An
+    accepted domain with MatchSubDomains covers its subdomains (``accepted_domains``).
 
     A wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
     ``contoso.co.uk`` but names every domain under co.uk, which the tenant does not own."""

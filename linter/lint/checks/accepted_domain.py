@@ -45,7 +45,7 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
             covered = hybrid.accepted_cover(scope, entry) is not None
         if not covered:
             pointer = (name,) if index is None else (name, index)
-            listed = ", ".join(shown(domain) for domain in accepted)
+            listed = hybrid.accepted_shown(scope)
             yield Hit(
                 pointer,
                 f"{name} {shown(entry)} is not an accepted domain and no wildcard over one "
