@@ -151,6 +151,13 @@ class Engine:
 
         found: list[Claim] = []
         tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
+        if scope.tenant is not None:  # one tenant in two directories is EX013 (see _same_tenant)
+            where = Location.at(scope.tenant.path, span(scope.tenant.document, scope.tenant.raw_pointer(())))
+            found.append(
+                Claim(
+                    SAME_TENANT, scope.directory, tenant, label(scope.tenant), scope.tenant, (), where, None
+                )
+            )
         for obj in scope.objects:
             for rule in self.across.get(obj.kind, ()):
                 if not matches(rule.where, obj):
@@ -163,19 +170,30 @@ class Engine:
         return found
 
     def cross_findings(self, claims: list[Claim]) -> list[Finding]:
-        """A claim that overlaps a claim of another scope is a finding, with the others related."""
+        """A claim that overlaps a claim of another scope is a finding, with the others related.
+
+        Scopes of one tenant (one Tenant Name in two directories) are one EX013 finding, never a
+        clash of the tenant with itself."""
         from linter.lint.checks import CHECKS
 
+        findings = self._same_tenant([c for c in claims if c.rule_id == SAME_TENANT])
         groups: dict[tuple[str, str], list[Claim]] = {}
         for claim in claims:
+            if claim.rule_id == SAME_TENANT:
+                continue
             primitive = CHECKS[self.rules[claim.rule_id].check or ""]
             groups.setdefault((claim.rule_id, primitive.bucket(claim.value)), []).append(claim)
-        findings: list[Finding] = []
         for (rule_id, _), group in groups.items():
             rule = self.rules[rule_id]
             overlap = CHECKS[rule.check or ""].overlap
             for claim in group:
-                others = [o for o in group if o.scope != claim.scope and overlap(claim.value, o.value)]
+                others = [
+                    o
+                    for o in group
+                    if o.scope != claim.scope
+                    and _tenant_key(o.tenant) != _tenant_key(claim.tenant)
+                    and overlap(claim.value, o.value)
+                ]
                 if not others:
                     continue
                 values = {
@@ -218,6 +236,40 @@ class Engine:
                         related=related,
                         fix=fill(rule.fix, values) if rule.fix else None,
                         key=(claim.obj.identity, pointer_text(claim.pointer)),
+                    )
+                )
+        return findings
+
+    def _same_tenant(self, tenants: list[Claim]) -> list[Finding]:
+        """A Tenant whose Name another directory's Tenant also has: one finding at each later
+        definition, the first as related location."""
+        by_name: dict[str, list[Claim]] = {}
+        for claim in sorted(tenants, key=lambda c: (c.location.path, c.location.line)):
+            by_name.setdefault(_tenant_key(claim.tenant), []).append(claim)
+        findings: list[Finding] = []
+        rule = self.rules["EX013"]
+        for group in by_name.values():
+            first = group[0]
+            for claim in group[1:]:
+                message = (
+                    f'Tenant "{claim.tenant}" is also defined in {first.location.path}, so one tenant has '
+                    f"two scopes ({claim.scope or 'the lint root'} and {first.scope or 'the lint root'}); "
+                    "rules "
+                    "check each directory's connectors, domains and certificates apart and cannot see the "
+                    "whole deployment. Keep one tenant in one directory (one Tenant definition), or remove "
+                    "the copy that no longer describes it"
+                )
+                related = (Location(*_span_of(first.location), "the same tenant, defined first"),)
+                findings.append(
+                    self._finding(
+                        rule,
+                        claim.location.path,
+                        Span(*_span_of(claim.location)[1:]),
+                        message,
+                        claim.scope,
+                        obj=claim.obj,
+                        related=related,
+                        key=(claim.obj.identity, "two scopes"),
                     )
                 )
         return findings
@@ -312,6 +364,18 @@ def _location(ref: Ref) -> Location:
 
 
 # --- one run ---------------------------------------------------------------------------------
+
+
+SAME_TENANT = "EX013"
+"""The claim every scope with a Tenant makes: its tenant name, which no other scope may have."""
+
+
+def _tenant_key(tenant: str) -> str:
+    return tenant.strip().rstrip(".").lower()
+
+
+def _span_of(location: Location) -> tuple[str, int, int, int, int]:
+    return (location.path, location.line, location.column, location.end_line, location.end_column)
 
 
 PARALLEL_MIN_SCOPES = 64
