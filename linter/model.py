@@ -207,6 +207,9 @@ class Hit:
     message: str
     values: dict[str, Any] = field(default_factory=dict)  # for the rule's message and fix templates
     related: tuple[Ref, ...] = ()
+    at_most: str | None = None
+    """A severity this hit never exceeds (a problem that carries no mail: "info"). Such a hit
+    keeps its own message, since the rule's template describes the problem at full severity."""
 
 
 @dataclass(frozen=True)

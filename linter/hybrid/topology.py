@@ -205,19 +205,134 @@ class Presented:
 def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate Exchange presents on this connector: the one TlsCertificateName names, or
     when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42)."""
+    found = candidates(scope, connector)
+    if found is None:
+        return None
+    certificates, prop = found
+    return Presented(max(certificates, key=lambda c: c.not_after), prop)
+
+
+def candidates(scope: Scope, connector: Object) -> tuple[list[Certificate], str] | None:
+    """Every certificate Exchange may select for this connector, and the property that selects
+    them: those TlsCertificateName names (issuer and subject), or when it is empty those whose
+    names cover Fqdn. None when nothing is selected."""
     from linter.domain.names import cert_name_matches_host
 
     value = connector.get("TlsCertificateName")
     if isinstance(value, str) and value.strip():
-        chosen = resolve_certificate_name(scope, value).chosen
-        return Presented(chosen, "TlsCertificateName") if chosen else None
+        matches = list(resolve_certificate_name(scope, value).matches)
+        return (matches, "TlsCertificateName") if matches else None
     fqdn = connector.get("Fqdn")
     if not isinstance(fqdn, str) or not fqdn.strip():
         return None
     covering = [c for c in leaf_certificates(scope) if any(cert_name_matches_host(n, fqdn) for n in c.names)]
-    if not covering:
-        return None
-    return Presented(max(covering, key=lambda c: c.not_after), "Fqdn")
+    return (covering, "Fqdn") if covering else None
+
+
+def connector_servers(connector: Object) -> list[str]:
+    """The servers a connector runs on, as written: a send connector's SourceTransportServers, a
+    receive connector's Server."""
+    if connector.kind == "ReceiveConnector":
+        return values(connector, "Server")
+    return values(connector, "SourceTransportServers")
+
+
+def chosen_on_servers(
+    scope: Scope, connector: Object, found: list[Certificate]
+) -> dict[str, list[Certificate]]:
+    """Which of ``found`` (the certificates a connector's name selects) each server of the
+    connector holds, latest-expiring first: Exchange picks the first (S38). Each server has its
+    own certificate store (an Edge server holds only its own certificate), so a certificate
+    counts on a server when the scope's ExchangeCertificate definitions list it there, or when
+    the repository does not say where it is held. The servers are the connector's own; when it
+    names none, those the definitions list for any of ``found``; when nothing says, one
+    anonymous server ("") holds them all."""
+    ordered = sorted(found, key=lambda c: c.not_after, reverse=True)
+    holders = {c: certificate_holders(scope, (c,)) for c in ordered}
+    servers = connector_servers(connector)
+    if not servers:
+        wanted = {c.thumbprint for c in ordered}
+        listed = [
+            e for e in scope.of("ExchangeCertificate") if _thumbprint(e.get("Thumbprint", "")) in wanted
+        ]
+        seen: set[frozenset[str]] = set()
+        for entry in listed:
+            for server in values(entry, "Servers"):
+                aliases = server_aliases(scope, server)
+                if aliases not in seen:
+                    seen.add(aliases)
+                    servers.append(server)
+    if not servers:
+        return {"": ordered} if ordered else {}
+    result: dict[str, list[Certificate]] = {}
+    for server in servers:
+        aliases = server_aliases(scope, server)
+        here = [c for c in ordered if _held_here(holders[c], aliases)]
+        if here:
+            result[server] = here
+    return result
+
+
+def _held_here(holders: frozenset[str] | None, aliases: frozenset[str]) -> bool:
+    return holders is None or bool(holders & aliases)
+
+
+def selected_certificates(scope: Scope) -> frozenset[Certificate]:
+    """The certificates that carry mail: for each enabled send and receive connector, the one
+    Exchange selects on each of its servers (``chosen_on_servers``), and the certificates relay
+    hosts present (their File or Thumbprint). Empty when no object selects a certificate."""
+    return memo(scope, "selected-certificates", lambda: _selected(scope))
+
+
+def _selected(scope: Scope) -> frozenset[Certificate]:
+    chosen: set[Certificate] = set()
+    for connector in (*scope.of("SendConnector"), *scope.of("ReceiveConnector")):
+        if not is_enabled(connector):
+            continue
+        found = candidates(scope, connector)
+        if found is None and connector.kind == "ReceiveConnector":
+            presented = receive_certificate(scope, connector)
+            found = ([presented.certificate], presented.property) if presented else None
+        if found is None:
+            continue
+        for here in chosen_on_servers(scope, connector, found[0]).values():
+            chosen.add(here[0])
+    for cert, uses in certificate_uses(scope).items():
+        if any(u.obj.kind == "RelayHost" for u in uses):
+            chosen.add(cert)
+    return frozenset(chosen)
+
+
+def successor(scope: Scope, cert: Certificate) -> Certificate | None:
+    """The end-entity certificate that takes over from ``cert`` when a renewal leaves both in
+    place: one that expires later with the same issuer and subject (a connector's
+    TlsCertificateName then selects it, S38) or with every name of ``cert`` (selection by Fqdn),
+    held on the same servers where the repository says which server holds which."""
+    from linter.domain.dn import dn_equal
+
+    mine = certificate_holders(scope, (cert,))
+    for other in sorted(leaf_certificates(scope), key=lambda c: c.not_after, reverse=True):
+        if other.not_after <= cert.not_after or other.thumbprint == cert.thumbprint:
+            continue
+        same_name = dn_equal(other.subject, cert.subject) and dn_equal(other.issuer, cert.issuer)
+        if not same_name and not covers_names(other, cert):
+            continue
+        theirs = certificate_holders(scope, (other,))
+        if mine is None or theirs is None or mine <= theirs:
+            return other
+    return None
+
+
+def chain_of(scope: Scope, cert: Certificate) -> list[Certificate]:
+    """The CA certificates of the scope above ``cert``, nearest first (every issuer at each level)."""
+    found: list[Certificate] = []
+    queue = [cert]
+    while queue:
+        for issuer in issuers_in_scope(scope, queue.pop(0)):
+            if issuer not in found and issuer != cert:
+                found.append(issuer)
+                queue.append(issuer)
+    return found
 
 
 def onpremises_inbound(scope: Scope) -> list[Object]:

@@ -7,13 +7,14 @@ import datetime as dt
 import hashlib
 import os
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from linter.load.loader import Loader, Problem
 from linter.load.locate import span
 from linter.model import (
+    SEVERITY_RANK,
     Certificate,
     Checked,
     Finding,
@@ -299,8 +300,11 @@ class Engine:
             "value": shown(current),
             **hit.values,
         }
-        message = (fill(rule.message, values) if rule.message else None) or f"{label(obj)}: {hit.message}"
-        fix = fill(rule.fix, values) if rule.fix else None
+        templated = fill(rule.message, values) if rule.message and hit.at_most is None else None
+        message = templated or f"{label(obj)}: {hit.message}"
+        fix = fill(rule.fix, values) if rule.fix and hit.at_most is None else None
+        if hit.at_most is not None and SEVERITY_RANK[hit.at_most] < SEVERITY_RANK[rule.severity]:
+            rule = replace(rule, severity=hit.at_most)
         return self._finding(
             rule,
             obj.path,
