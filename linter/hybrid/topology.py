@@ -204,12 +204,15 @@ class Presented:
 
 def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate Exchange presents on this connector: the one TlsCertificateName names, or
-    when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42)."""
+    when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42).
+    Only certificates held on a server the connector runs on count (``chosen_on_servers``); of
+    the servers' choices, the latest-expiring stands for the connector."""
     found = candidates(scope, connector)
     if found is None:
         return None
     certificates, prop = found
-    return Presented(max(certificates, key=lambda c: c.not_after), prop)
+    chosen = [here[0] for here in chosen_on_servers(scope, connector, certificates).values()]
+    return Presented(max(chosen or certificates, key=lambda c: c.not_after), prop)
 
 
 def candidates(scope: Scope, connector: Object) -> tuple[list[Certificate], str] | None:
