@@ -7,7 +7,7 @@ Every answer is memoised on the scope, so a rule that asks for each connector co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -147,6 +147,60 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
         if pattern_covers(domain, wanted):
             return domain
     return None
+
+
+@dataclass(frozen=True)
+class NameAdvice:
+    """What an OnPremises inbound connector should name in TlsSenderCertificateName for a
+    certificate, decided once for check, fix, diagnose and simulate.
+
+    ``value`` is the certificate's own name (its CN, else its first DNS name) when that is an
+    accepted domain, or lies under an accepted wildcard or MatchSubDomains domain. Otherwise a
+    non-wildcard name fails with 550 5.7.51 (exchange-facts 7, S32), so when the name lies under
+    an accepted domain the value is the wildcard over that domain, which the 2017 relay notice
+    advises (S21) and which works at once; ``note`` then says that the wildcard accepts every
+    certificate name under that domain and gives the narrow alternative: the exact name, added
+    as an accepted domain (S52 recommends it, for NDRs and system mail too). When no accepted
+    domain is above the name, the value is the name and ``note`` says it must be added."""
+
+    value: str
+    exact: str
+    note: str
+
+    @property
+    def widens(self) -> bool:
+        return self.value != self.exact
+
+
+def name_advice(scope: Scope, common_names: Iterable[str], names: Sequence[str]) -> NameAdvice:
+    from linter.domain.names import base, is_wildcard, normalize, safe_name
+
+    exact = safe_name(common_names, names)
+    try:
+        plain = normalize(exact)
+        wildcard = is_wildcard(plain)
+    except ValueError:
+        return NameAdvice(exact, exact, "")
+    if not scope.of("AcceptedDomain") or wildcard or accepted_cover(scope, plain) is not None:
+        return NameAdvice(exact, exact, "")
+    under = [base(d) for d in accepted_domains(scope) if plain.endswith("." + base(d))]
+    if not under:
+        return NameAdvice(
+            exact,
+            exact,
+            f"{exact} is not an accepted domain of the tenant: add it as one (and verify it in the "
+            "Microsoft 365 admin center), since a TlsSenderCertificateName that is no wildcard must be "
+            "accepted or on-premises mail fails with 550 5.7.51 (rule EX103)",
+        )
+    parent = max(under, key=len)
+    return NameAdvice(
+        f"*.{parent}",
+        exact,
+        f"*.{parent} widens what the connector accepts to every certificate name under {parent}, not "
+        f"only {exact}; to accept just {exact}, add {exact} as an accepted domain (verify it in the "
+        f"Microsoft 365 admin center) and set TlsSenderCertificateName to {exact} instead, since a name "
+        "that is no wildcard must be accepted or on-premises mail fails with 550 5.7.51",
+    )
 
 
 def leaf_certificates(scope: Scope) -> list[Certificate]:

@@ -233,7 +233,7 @@ def _unattributed(
 ) -> Problem | None:
     """Why no OnPremises connector takes the sender, or None when that cannot be told."""
     if not seen.onprem:
-        return messages.no_connector(sender, seen)
+        return messages.no_connector(scope, sender, seen)
     cert_conns = [c for c in seen.onprem if has_name(c)]
     ip_conns = [c for c in seen.onprem if _networks(scope, c)]
     if not cert_conns and not ip_conns:
@@ -259,7 +259,7 @@ def _unattributed(
     if not sender.addresses and sender.certificate is None:
         trail.append(Step(None, "unknown", "the relay host lists neither addresses nor a certificate"))
         return None
-    return messages.relay_host_problem(sender, cert_conns)
+    return messages.relay_host_problem(scope, sender, cert_conns)
 
 
 def _sender_domains(scope: Scope, sender: Sender) -> list[str] | None:

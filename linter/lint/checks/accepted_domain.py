@@ -46,9 +46,17 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
         if not covered:
             pointer = (name,) if index is None else (name, index)
             listed = hybrid.accepted_shown(scope)
+            advice = hybrid.name_advice(scope, [entry], [entry])
+            todo = f"Set {name} to {advice.value}." if advice.widens else ""
+            note = f"Note: {advice.note}." if advice.note else ""
             yield Hit(
                 pointer,
                 f"{name} {shown(entry)} is not an accepted domain and no wildcard over one "
                 f"(accepted: {listed or 'none'})",
-                {"value": shown(entry), "accepted": listed},
+                {
+                    "value": shown(entry),
+                    "accepted": listed,
+                    "advice": " ".join(p for p in (todo, note) if p)
+                    or f"Add {shown(advice.exact.removeprefix('*.'))} as an accepted domain, or use a wildcard over one.",
+                },
             )
