@@ -57,6 +57,7 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
                     "value": shown(entry),
                     "accepted": listed,
                     "advice": " ".join(p for p in (todo, note) if p)
-                    or f"Add {shown(advice.exact.removeprefix('*.'))} as an accepted domain, or use a wildcard over one.",
+                    or f"Add {shown(advice.exact.removeprefix('*.'))} as an accepted domain, or use a "
+                    "wildcard over one.",
                 },
             )
