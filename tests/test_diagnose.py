@@ -162,9 +162,7 @@ def test_seed_scenario_names_connector_certificate_and_fix(
     assert "TLS: succeeded (SP_PROT_TLS1_2_CLIENT)" in out
     assert "response: 550 5.7.64 TenantAttribution; Relay Access Denied" in out
     assert f'Inbound connector "{INBOUND}" accepts TLS certificate name mail.contoso.com' in out
-    assert (
-        f'fix: Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName *.contoso.com' in out
-    )
+    assert f'fix: Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName *.contoso.com' in out
     # the wildcard widens what the connector accepts: the note says so and gives the narrow way
     assert "add smtp.contoso.com as an accepted domain" in out and "550 5.7.51" in out
     assert out.rstrip().endswith("1 session read; 1 with Exchange Online; 1 failed")

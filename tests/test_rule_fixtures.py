@@ -4,7 +4,8 @@ A case file has the shape of a rule example (title, files, certificates, as_of).
 has its expected findings of that rule beside it in <case>.expected, one per line as
 ``path:line:col: ID message``; `pytest --update-golden` rewrites them from the current code.
 A passing case marked ``healthy: true`` is a whole healthy deployment: it gives no finding of
-any rule, warnings and information included.
+any rule, warnings and information included. A failing case marked ``alone: true`` gives
+findings of its rule only: the cause is reported once, and no rule downstream of it speaks.
 """
 
 from __future__ import annotations
@@ -50,5 +51,7 @@ def test_fixture(path: Path, rules, tmp_path: Path, update_golden: bool) -> None
     if update_golden:
         golden.write_text("".join(line + "\n" for line in own), encoding="utf-8")
     assert own, f"{path} gives no {rule_id} finding"
+    if case.get("alone"):
+        assert [f"{f.rule_id} {f.message}" for f in findings if f.rule_id != rule_id] == []
     assert golden.is_file(), f"{golden} is missing; run pytest --update-golden"
     assert own == golden.read_text(encoding="utf-8").splitlines()

@@ -130,9 +130,10 @@ class Engine:
         findings: list[Finding] = []
         targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
         for obj in targets:
+            unsure = scope.unsure_of(obj)
             for rule in self.by_kind.get(obj.kind, ()):
-                if not matches(rule.where, obj):
-                    continue
+                if not matches(rule.where, obj) or (unsure and unsure & _judged(rule)):
+                    continue  # out of scope, or it would judge a value an input rule reported
                 from linter.lint.checks import CHECKS
 
                 primitive = CHECKS[rule.check or ""]
@@ -368,6 +369,26 @@ def _location(ref: Ref) -> Location:
 
 
 # --- one run ---------------------------------------------------------------------------------
+
+
+def _judged(rule: Rule) -> frozenset[str]:
+    """The property names a rule's scope and params mention: what its verdict depends on. Asked
+    only for objects with an unsure property, which are few."""
+    names: set[str] = set(rule.where)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            names.add(value)
+        elif isinstance(value, dict):
+            names.update(k for k in value if isinstance(k, str))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(rule.params)
+    return frozenset(names)
 
 
 SAME_TENANT = "EX013"

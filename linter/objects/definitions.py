@@ -38,6 +38,7 @@ class DefinitionProblem:
     message: str
     obj: Object | None = None
     pointer: Pointer = ()
+    about: tuple[str, ...] = ()  # properties whose value the problem leaves unknown (Scope.unsure)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ def _build(
                 _key_span(document, (*base, key)),
                 f"{label} has an unknown property {key!r}; {hint}",
                 obj,
+                about=(ks.names[near[0]],) if near and ks.names[near[0]] not in props else (),
             )
         )
     problems.extend(_schema_problems(obj, label))
@@ -341,6 +343,7 @@ def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
                 f"{label}: {prop} {_describe(error)}",
                 obj,
                 pointer,
+                about=(str(pointer[0]),) if pointer else (),
             )
         )
     return problems

@@ -45,6 +45,13 @@ class Scope:
     by_kind: dict[str, list[Object]] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid.topology, computed once
     as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
+    unsure: dict[int, frozenset[str]] = field(default_factory=dict)
+    """Per object (by id): the properties whose value exolint cannot know, because an input rule
+    reported them (an invalid value, or an unknown key that is close to the property's name).
+    Rules downstream stay silent about them instead of judging a value that is not there."""
+
+    def unsure_of(self, obj: Object) -> frozenset[str]:
+        return self.unsure.get(id(obj), frozenset())
 
     @property
     def certificate_objects(self) -> list[Object]:
@@ -147,6 +154,10 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     _add_referenced_certificates(loader, scope, problems)
     for obj in scope.objects:
         scope.by_kind.setdefault(obj.kind, []).append(obj)
+    for problem in problems:
+        if isinstance(problem, DefinitionProblem) and problem.obj is not None and problem.about:
+            key = id(problem.obj)
+            scope.unsure[key] = scope.unsure.get(key, frozenset()) | frozenset(problem.about)
     tenants = scope.of("Tenant")
     for extra in tenants[1:]:
         problems.append(

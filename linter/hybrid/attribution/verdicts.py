@@ -72,6 +72,20 @@ def _coverage(connector: Object, certificate: Certificate | None) -> tuple[Cover
     return coverage, matched
 
 
+DECIDING = frozenset({"ConnectorType", "Enabled", "TlsSenderCertificateName", "SenderIPAddresses"})
+"""The inbound connector properties that decide whether it takes a sender: when one of them is
+invalid or misspelt (EX005, EX006), the connector is not judged and neither is a sender it might
+take; the input rule reports the cause, once."""
+
+
+def _malformed(connector: Object) -> frozenset[str]:
+    """A TlsSenderCertificateName that is no valid name (rule EX104 reports it)."""
+    name = connector.get("TlsSenderCertificateName")
+    if isinstance(name, str) and name.strip() and connector_name_problem(name) is not None:
+        return frozenset({"TlsSenderCertificateName"})
+    return frozenset()
+
+
 def judge(scope: Scope, sender: Sender) -> Verdict:
     """Decide what Exchange Online does with one sender; every step is kept in the trail."""
     trail: list[Step] = [Step(sender.obj, "sender", _describe(sender))]
@@ -87,6 +101,18 @@ def judge(scope: Scope, sender: Sender) -> Verdict:
         return Verdict(sender, UNKNOWN, None, None, (), tuple(trail))
     seen = Seen()
     for candidate in inbound:
+        unsure = sorted(scope.unsure_of(candidate) & DECIDING | _malformed(candidate))
+        if unsure:
+            seen.unsure.append(candidate)
+            trail.append(
+                Step(
+                    candidate,
+                    "unknown",
+                    f"{', '.join(unsure)} is invalid or misspelt (reported where it is written), so "
+                    "what the connector does is not known",
+                )
+            )
+            continue
         _CONSIDER.get(candidate.get("ConnectorType"), _consider_untyped)(
             scope, sender, candidate, seen, trail
         )
@@ -232,6 +258,8 @@ def _unattributed(
     scope: Scope, sender: Sender, seen: Seen, unlisted: list[str], trail: list[Step]
 ) -> Problem | None:
     """Why no OnPremises connector takes the sender, or None when that cannot be told."""
+    if seen.unsure:
+        return None  # a connector whose deciding values are not known might take it
     if not seen.onprem:
         return messages.no_connector(scope, sender, seen)
     cert_conns = [c for c in seen.onprem if has_name(c)]
