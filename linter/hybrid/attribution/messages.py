@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from linter.domain.dn import format_tls_certificate_name
 from linter.domain.ips import SenderIPError, parse_address
-from linter.domain.names import Coverage, best_coverage
+from linter.domain.names import Coverage, best_coverage, shown
 from linter.domain.powershell import double_quoted as q
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution.senders import certificate_domain
@@ -166,8 +166,9 @@ def certificate_problem(scope: Scope, sender: Sender, cert_conns: list[Object]) 
     fixes = []
     for connector in cert_conns:
         value = str(connector.get("TlsSenderCertificateName"))
-        clause = f"accepts TLS certificate name {value}, but {sender.label} presents {cert.label}"
+        clause = f"accepts TLS certificate name {shown(value)}, but {sender.label} presents {cert.label}"
         values = {
+            "value": shown(value),
             "sender": sender.obj.identity,
             "sender_label": sender.label,
             "certificate": cert.label,
@@ -210,6 +211,7 @@ def wildcard_problem(scope: Scope, sender: Sender, wildcard: list[Object]) -> Pr
         value = str(connector.get("TlsSenderCertificateName"))
         matched = best_coverage(value, cert.names)[1] or ""
         values = {
+            "value": shown(value),
             "sender": sender.obj.identity,
             "sender_label": sender.label,
             "certificate": cert.label,
