@@ -12,7 +12,7 @@ with the CA certificates of their chains. When a renewal leaves the old certific
 one, the old one is not selected: it is not reported while it is valid, and once expired only as
 information, "remove it after the renewal". A CA certificate is judged only as a member of a chain.
 When no object of the scope selects a certificate (a repository of certificates alone), every
-end-entity certificate and its chain is judged.
+end-entity certificate that no later one with its names replaces is judged, with its chain.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def check(prepared: Prepared, obj: Object, scope: Scope) -> Iterator[Hit]:
     left = cert.not_after - start
     if left > prepared.within or (prepared.beyond is not None and left <= prepared.beyond):
         return
-    carrying = _carries_mail(scope, cert)
+    carrying = _carries_mail(scope, cert, replaced=not prepared.without_successor)
     if carrying is None:
         return  # a CA certificate in no chain that is judged
     if not carrying:
@@ -94,14 +94,17 @@ def check(prepared: Prepared, obj: Object, scope: Scope) -> Iterator[Hit]:
     yield Hit(("NotAfter",), f"NotAfter {values['not_after']}: {remaining}", values, related)
 
 
-def _carries_mail(scope: Scope, cert: Certificate) -> bool | None:
+def _carries_mail(scope: Scope, cert: Certificate, replaced: bool) -> bool | None:
     """True when Exchange uses the certificate (or it is a CA of one it uses); False for an
-    end-entity certificate no connector selects; None for a CA certificate of no judged chain."""
-    selected = hybrid.selected_certificates(scope)
-    leaves = selected or frozenset(hybrid.leaf_certificates(scope))
+    end-entity certificate no connector selects (or, when no object selects any and ``replaced``
+    is asked, one that a later certificate with its names replaces); None for a CA certificate of
+    no judged chain."""
+    leaves = hybrid.selected_certificates(scope) or frozenset(
+        c for c in hybrid.leaf_certificates(scope) if not replaced or hybrid.successor(scope, c) is None
+    )
     if cert.is_ca:
         return True if any(cert in hybrid.chain_of(scope, leaf) for leaf in leaves) else None
-    return not selected or cert in selected
+    return cert in leaves
 
 
 def _superseded(scope: Scope, cert: Certificate, left: dt.timedelta) -> Hit:
