@@ -167,25 +167,36 @@ def certificate_problem(scope: Scope, sender: Sender, cert_conns: list[Object]) 
     for connector in cert_conns:
         value = str(connector.get("TlsSenderCertificateName"))
         clause = f"accepts TLS certificate name {shown(value)}, but {sender.label} presents {cert.label}"
-        values = {
-            "value": shown(value),
-            "sender": sender.obj.identity,
-            "sender_label": sender.label,
-            "certificate": cert.label,
-            "suggested": suggested,
-            "matched": "",
-            "selected_by": sender.certificate_pointer[0],
-            "clause": clause,
-            "advice": f"Set TlsSenderCertificateName to {suggested}, or give the sender a certificate "
-            f"that carries {value}.{_advice_note(scope, cert)}",
-            "widening": _advice_note(scope, cert),
-        }
-        command = _set_inbound(connector, "TlsSenderCertificateName", suggested)
-        fixes.append(
-            Fix(connector, ("TlsSenderCertificateName",), command, values, _certificate_related(sender))
+        values = _name_values(scope, sender, cert, value, "")
+        values["clause"] = clause
+        values["advice"] = (
+            f"Set TlsSenderCertificateName to {suggested}, or give the sender a certificate "
+            f"that carries {value}.{values['widening']}"
         )
+        fixes.append(_rename(connector, suggested, values, sender))
     detail = f"no enabled OnPremises connector's TlsSenderCertificateName covers {cert.label}"
     return Problem(RELAY_DENIED, CERTIFICATE_NOT_COVERED, detail, tuple(fixes))
+
+
+def _name_values(
+    scope: Scope, sender: Sender, cert: Certificate, value: str, matched: str
+) -> dict[str, object]:
+    """What the messages of EX601 and EX602 are filled with."""
+    return {
+        "value": shown(value),
+        "sender": sender.obj.identity,
+        "sender_label": sender.label,
+        "certificate": cert.label,
+        "suggested": connector_name(scope, cert),
+        "matched": matched,
+        "selected_by": sender.certificate_pointer[0],
+        "widening": _advice_note(scope, cert),
+    }
+
+
+def _rename(connector: Object, suggested: str, values: dict[str, object], sender: Sender) -> Fix:
+    command = _set_inbound(connector, "TlsSenderCertificateName", suggested)
+    return Fix(connector, ("TlsSenderCertificateName",), command, values, _certificate_related(sender))
 
 
 def _certificate_related(sender: Sender) -> tuple[Ref, ...]:
@@ -210,20 +221,7 @@ def wildcard_problem(scope: Scope, sender: Sender, wildcard: list[Object]) -> Pr
     for connector in wildcard:
         value = str(connector.get("TlsSenderCertificateName"))
         matched = best_coverage(value, cert.names)[1] or ""
-        values = {
-            "value": shown(value),
-            "sender": sender.obj.identity,
-            "sender_label": sender.label,
-            "certificate": cert.label,
-            "suggested": suggested,
-            "matched": matched,
-            "selected_by": sender.certificate_pointer[0],
-            "widening": _advice_note(scope, cert),
-        }
-        command = _set_inbound(connector, "TlsSenderCertificateName", suggested)
-        fixes.append(
-            Fix(connector, ("TlsSenderCertificateName",), command, values, _certificate_related(sender))
-        )
+        fixes.append(_rename(connector, suggested, _name_values(scope, sender, cert, value, matched), sender))
     detail = f"matches {cert.label} only through a certificate wildcard, which Microsoft does not document"
     return Problem(RELAY_DENIED, CERTIFICATE_WILDCARD_ONLY, detail, tuple(fixes), certain=False)
 
