@@ -25,14 +25,17 @@ def senders(scope: Scope) -> list[Sender]:
 
 
 def _send_connector(scope: Scope, connector: Object) -> Sender:
-    presented = hybrid.presented_certificate(scope, connector)
+    unsure = scope.unsure_of(connector) & {"TlsCertificateName", "Fqdn"}
+    presented = None if unsure else hybrid.presented_certificate(scope, connector)
     pointer: Pointer = (presented.property,) if presented else ("TlsCertificateName",)
     addresses, complete = _egress(scope, connector)
     relayed = _relayed(scope, connector)
     note = ""
     if presented is None:
         named = connector.get("TlsCertificateName")
-        if not scope.certificates:
+        if unsure:
+            note = f"its {', '.join(sorted(unsure))} is invalid or misspelt (reported where it is written)"
+        elif not scope.certificates:
             note = "the scope holds no certificate files"
         elif isinstance(named, str) and named.strip():
             note = "its TlsCertificateName names no certificate of the scope (454 4.7.5, rule EX401)"
