@@ -368,7 +368,7 @@ def successor(scope: Scope, cert: Certificate) -> Certificate | None:
     from linter.domain.dn import dn_equal
 
     mine = certificate_holders(scope, (cert,))
-    for other in sorted(leaf_certificates(scope), key=lambda c: c.not_after, reverse=True):
+    for other in sorted(_name_neighbours(scope, cert), key=lambda c: c.not_after, reverse=True):
         if other.not_after <= cert.not_after or other.thumbprint == cert.thumbprint:
             continue
         same_name = dn_equal(other.subject, cert.subject) and dn_equal(other.issuer, cert.issuer)
@@ -378,6 +378,39 @@ def successor(scope: Scope, cert: Certificate) -> Certificate | None:
         if mine is None or theirs is None or mine <= theirs:
             return other
     return None
+
+
+def _name_neighbours(scope: Scope, cert: Certificate) -> list[Certificate]:
+    """The end-entity certificates that share a name with ``cert``, or carry the wildcard one label
+    above one of its names: the only ones that can take over from it. An index keeps a scope of
+    many certificates linear."""
+    from linter.domain.names import normalize
+
+    def keys(names: Iterable[str]) -> set[str]:
+        found = set()
+        for name in names:
+            try:
+                canonical = normalize(name)
+            except ValueError:
+                continue
+            found.add(canonical)
+            if not canonical.startswith("*."):
+                found.add("*." + canonical.partition(".")[2])
+        return found
+
+    def index() -> dict[str, list[Certificate]]:
+        by_name: dict[str, list[Certificate]] = {}
+        for leaf in leaf_certificates(scope):
+            for key in keys([*leaf.names, *leaf.common_names]):
+                by_name.setdefault(key, []).append(leaf)
+        return by_name
+
+    by_name: dict[str, list[Certificate]] = memo(scope, "leaves-by-name", index)
+    found: dict[str, Certificate] = {}
+    for key in keys([*cert.names, *cert.common_names]):
+        for other in by_name.get(key, []):
+            found.setdefault(other.thumbprint, other)
+    return list(found.values())
 
 
 def chain_of(scope: Scope, cert: Certificate) -> list[Certificate]:

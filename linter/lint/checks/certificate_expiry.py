@@ -99,11 +99,20 @@ def _carries_mail(scope: Scope, cert: Certificate, replaced: bool) -> bool | Non
     end-entity certificate no connector selects (or, when no object selects any and ``replaced``
     is asked, one that a later certificate with its names replaces); None for a CA certificate of
     no judged chain."""
-    leaves = hybrid.selected_certificates(scope) or frozenset(
-        c for c in hybrid.leaf_certificates(scope) if not replaced or hybrid.successor(scope, c) is None
-    )
+
+    def judged() -> frozenset[Certificate]:
+        return hybrid.selected_certificates(scope) or frozenset(
+            c for c in hybrid.leaf_certificates(scope) if not replaced or hybrid.successor(scope, c) is None
+        )
+
+    leaves: frozenset[Certificate] = hybrid.memo(scope, f"expiry-judged:{replaced}", judged)
     if cert.is_ca:
-        return True if any(cert in hybrid.chain_of(scope, leaf) for leaf in leaves) else None
+        members: frozenset[Certificate] = hybrid.memo(
+            scope,
+            f"expiry-chains:{replaced}",
+            lambda: frozenset(c for leaf in leaves for c in hybrid.chain_of(scope, leaf)),
+        )
+        return True if cert in members else None
     return cert in leaves
 
 
