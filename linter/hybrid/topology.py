@@ -101,6 +101,27 @@ def accepted_domains(scope: Scope) -> list[str]:
     return memo(scope, "accepted", compute)
 
 
+def knows_accepted_domains(scope: Scope) -> bool:
+    """Whether the scope says which domains the tenant accepts: it defines accepted domains, and
+    none of them has a DomainName or MatchSubDomains that is invalid or misspelt (the input and
+    syntax rules report that once; the rules that ask "is this name accepted?" stay silent)."""
+
+    def compute() -> bool:
+        from linter.domain.names import normalize
+
+        defined = scope.of("AcceptedDomain")
+        for obj in defined:
+            if scope.unsure_of(obj) & {"DomainName", "MatchSubDomains"}:
+                return False
+            try:
+                normalize(str(obj.get("DomainName")))
+            except ValueError:
+                return False
+        return bool(defined)
+
+    return memo(scope, "knows-accepted", compute)
+
+
 def accepted_shown(scope: Scope) -> str:
     """The accepted domains for a message: as ``accepted_domains`` has them, IDNs in both forms,
     a MatchSubDomains domain with its subdomains spelled out."""
@@ -181,7 +202,7 @@ def name_advice(scope: Scope, common_names: Iterable[str], names: Sequence[str])
         wildcard = is_wildcard(plain)
     except ValueError:
         return NameAdvice(exact, exact, "")
-    if not scope.of("AcceptedDomain") or wildcard or accepted_cover(scope, plain) is not None:
+    if not knows_accepted_domains(scope) or wildcard or accepted_cover(scope, plain) is not None:
         return NameAdvice(exact, exact, "")
     under = [base(d) for d in accepted_domains(scope) if plain.endswith("." + base(d))]
     if not under:

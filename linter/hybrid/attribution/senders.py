@@ -89,7 +89,7 @@ def _relayed(scope: Scope, connector: Object) -> list[str] | None:
     from linter.domain.names import normalize, pattern_covers
 
     spaces = hybrid.values(connector, "AddressSpaces")
-    if not spaces or not scope.of("AcceptedDomain"):
+    if not spaces or not hybrid.knows_accepted_domains(scope):
         return None
     accepted = hybrid.accepted_domains(scope)
     found: list[str] = []

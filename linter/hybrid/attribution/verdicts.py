@@ -369,7 +369,7 @@ def _partner_check(scope: Scope, sender: Sender, seen: Seen, base: Problem, trai
 def _name_not_accepted(scope: Scope, connector: Object) -> bool:
     """An exact TlsSenderCertificateName that is not an accepted domain (Microsoft, 2025 [S32])."""
     name = connector.get("TlsSenderCertificateName")
-    if not scope.of("AcceptedDomain") or not isinstance(name, str) or connector_name_problem(name):
+    if not hybrid.knows_accepted_domains(scope) or not isinstance(name, str) or connector_name_problem(name):
         return False
     return not is_wildcard(name) and hybrid.accepted_cover(scope, name) is None
 
@@ -377,10 +377,13 @@ def _name_not_accepted(scope: Scope, connector: Object) -> bool:
 def _accepted_domain_problems(
     scope: Scope, sender: Sender, seen: Seen, trail: list[Step], attributing: tuple[Ref, ...]
 ) -> list[Problem]:
-    if not scope.of("AcceptedDomain"):
-        trail.append(
-            Step(None, "not judged", "the scope defines no accepted domains, so ATTR36 is not judged")
+    if not hybrid.knows_accepted_domains(scope):
+        why = (
+            "an accepted domain's name is invalid or misspelt"
+            if scope.of("AcceptedDomain")
+            else "the scope defines no accepted domains"
         )
+        trail.append(Step(None, "not judged", f"{why}, so ATTR36 is not judged"))
         return []
     status: str | None = None
     cert = sender.certificate
@@ -454,7 +457,7 @@ def judge_message(scope: Scope, sender: Sender) -> Verdict:
             for p in verdict.problems
         )
         verdict = replace(verdict, problems=problems)
-    if sender.mail_from != () or not scope.of("AcceptedDomain"):
+    if sender.mail_from != () or not hybrid.knows_accepted_domains(scope):
         return verdict
     cert = sender.certificate
     if cert is not None and certificate_domain(scope, cert)[0] != "foreign":

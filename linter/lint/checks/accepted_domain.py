@@ -32,8 +32,8 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
 
     name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
-    if not scope.of("AcceptedDomain"):
-        return  # the repository does not describe the tenant's domains: nothing to compare with
+    if not hybrid.knows_accepted_domains(scope):
+        return  # the repository does not describe the tenant's domains (or one is invalid): no judging
     value = obj.get(name)
     entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
     for index, entry in entries:
