@@ -204,8 +204,8 @@ def name_advice(scope: Scope, common_names: Iterable[str], names: Sequence[str])
         return NameAdvice(exact, exact, "")
     if not knows_accepted_domains(scope) or wildcard or accepted_cover(scope, plain) is not None:
         return NameAdvice(exact, exact, "")
-    under = [base(d) for d in accepted_domains(scope) if plain.endswith("." + base(d))]
-    if not under:
+    under = under_accepted(scope, plain)
+    if under is None:
         return NameAdvice(
             exact,
             exact,
@@ -213,7 +213,7 @@ def name_advice(scope: Scope, common_names: Iterable[str], names: Sequence[str])
             "Microsoft 365 admin center), since a TlsSenderCertificateName that is no wildcard must be "
             "accepted or on-premises mail fails with 550 5.7.51 (rule EX103)",
         )
-    parent = max(under, key=len)
+    parent = base(under)
     return NameAdvice(
         f"*.{parent}",
         exact,
@@ -222,6 +222,23 @@ def name_advice(scope: Scope, common_names: Iterable[str], names: Sequence[str])
         f"Microsoft 365 admin center) and set TlsSenderCertificateName to {exact} instead, since a name "
         "that is no wildcard must be accepted or on-premises mail fails with 550 5.7.51",
     )
+
+
+def under_accepted(scope: Scope, name: str) -> str | None:
+    """The accepted domain ``name`` is, or lies under (the 2017 relay notice's "contains a
+    registered domain", S21): weaker than ``accepted_cover``, and what the certificate-domain half
+    of the relay requirement asks for (exchange-facts 7, S30)."""
+    from linter.domain.names import base
+
+    covering = accepted_cover(scope, name)
+    if covering is not None:
+        return covering
+    try:
+        host = base(name)
+    except ValueError:
+        return None
+    parents = [domain for domain in accepted_domains(scope) if host.endswith("." + base(domain))]
+    return max(parents, key=len) if parents else None  # the most specific
 
 
 def leaf_certificates(scope: Scope) -> list[Certificate]:

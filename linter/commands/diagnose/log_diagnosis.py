@@ -249,9 +249,7 @@ def _covered_anyway(scope: Scope, cert: SeenCertificate, inbound: Object, found:
 def _under_accepted(scope: Scope, name: str) -> bool:
     """Whether a certificate name is, or lies under, an accepted domain: the certificate domain
     the relay requirement asks for (exchange-facts 7, S21, S30)."""
-    from linter.domain.names import base, pattern_covers
-
-    return any(pattern_covers(f"*.{base(domain)}", name) for domain in hybrid.accepted_domains(scope))
+    return hybrid.under_accepted(scope, name) is not None
 
 
 def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:

@@ -142,24 +142,14 @@ def certificate_domain(scope: Scope, cert: Certificate) -> tuple[str, str | None
 
     "accepted": a name is an accepted domain, or lies under a wildcard one; "under": a name lies
     below an accepted domain (the 2017 notice's "contains a registered domain" [S21])."""
-    from linter.domain.names import base
-
     for name in cert.names:
         covering = hybrid.accepted_cover(scope, name)
         if covering is not None:
             return "accepted", name, covering
     for name in cert.names:
-        try:
-            host = base(name)
-        except ValueError:
-            continue
-        for domain in hybrid.accepted_domains(scope):
-            try:
-                parent = base(domain)
-            except ValueError:
-                continue
-            if host.endswith("." + parent):
-                return "under", name, domain
+        parent = hybrid.under_accepted(scope, name)
+        if parent is not None:
+            return "under", name, parent
     return "foreign", None, None
 
 
