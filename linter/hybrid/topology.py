@@ -1,23 +1,27 @@
 """How the objects of one scope relate, as Exchange sees them: which send connectors reach EXO,
 which certificate each presents, which domains the tenant accepts, where mail leaves from.
 
-Every answer is memoised on the scope, so a rule that asks for each connector costs one pass.
+Every answer about a whole scope is computed once (``Answers``), so a rule that asks for each
+connector costs one pass.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from functools import cached_property
 
+from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
+from linter.domain.names import (
+    base,
+    cert_name_matches_host,
+    normalize,
+    pattern_covers,
+)
+from linter.load.certs import signed_by
 from linter.model import Certificate, Object
 from linter.objects.scopes import Scope
-
-if TYPE_CHECKING:
-    pass
-
-T = TypeVar("T")
 
 # Health Checker's patterns for connectors that send to Exchange Online (exchange-facts 4.1, S42).
 EOP_ENDPOINT = re.compile(
@@ -28,11 +32,54 @@ COEXISTENCE_DOMAIN = re.compile(
 )
 
 
-def memo(scope: Scope, key: str, compute: Callable[[], T]) -> T:
-    if key not in scope.memo:
-        scope.memo[key] = compute()
-    result: T = scope.memo[key]
-    return result
+class Answers:
+    """The answers below for one scope, each computed on first use (``scope.derived(Answers)``),
+    so a rule that asks for each connector costs one pass."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.resolutions: dict[str, Resolution] = {}  # by TlsCertificateName value
+        self.issued_by: dict[tuple[Certificate, Certificate], bool] = {}  # (certificate, issuer)
+
+    @cached_property
+    def send_to_exo(self) -> list[Object]:
+        return [c for c in self.scope.of("SendConnector") if is_enabled(c) and sends_to_exo(c)]
+
+    @cached_property
+    def accepted(self) -> list[str]:
+        return _accepted(self.scope)
+
+    @cached_property
+    def leaves(self) -> list[Certificate]:
+        return [c for c in self.scope.certificates if not c.is_ca]
+
+    @cached_property
+    def onpremises_inbound(self) -> list[Object]:
+        inbound = self.scope.of("InboundConnector")
+        return [c for c in inbound if is_enabled(c) and c.get("ConnectorType") == "OnPremises"]
+
+    @cached_property
+    def onpremises_outbound(self) -> list[Object]:
+        outbound = self.scope.of("OutboundConnector")
+        return [
+            c for c in outbound if is_enabled(c) and str(c.get("ConnectorType", "")).lower() == "onpremises"
+        ]
+
+    @cached_property
+    def cloud_receive(self) -> list[Object]:
+        return _cloud_receive(self.scope)
+
+    @cached_property
+    def by_file(self) -> dict[str, list[Certificate]]:
+        return _by_file(self.scope)
+
+    @cached_property
+    def uses(self) -> dict[Certificate, list[Use]]:
+        return _uses(self.scope)
+
+    @cached_property
+    def referenced(self) -> frozenset[Certificate]:
+        return _referenced(self.scope)
 
 
 def is_enabled(obj: Object) -> bool:
@@ -66,11 +113,7 @@ def sends_to_exo(connector: Object) -> bool:
 
 
 def send_connectors_to_exo(scope: Scope) -> list[Object]:
-    return memo(
-        scope,
-        "send-to-exo",
-        lambda: [c for c in scope.of("SendConnector") if is_enabled(c) and sends_to_exo(c)],
-    )
+    return scope.derived(Answers).send_to_exo
 
 
 def accepted_domains(scope: Scope) -> list[str]:
@@ -78,88 +121,34 @@ def accepted_domains(scope: Scope) -> list[str]:
     initial onmicrosoft.com domain, and for an accepted domain with ``MatchSubDomains: true`` the
     pattern ``*.domain`` (the domain and all its subdomains, S15). ``accepted_cover`` is the one
     answer to "is this name accepted?" that every rule asks."""
-
-    def compute() -> list[str]:
-        from linter.domain.names import normalize
-
-        found: list[str] = []
-        for obj in (*scope.of("AcceptedDomain"), *scope.of("Tenant")):
-            raw = obj.get("DomainName") if obj.kind == "AcceptedDomain" else obj.get("Name")
-            try:
-                domain = normalize(str(raw))
-            except ValueError:
-                continue
-            if (
-                obj.kind == "AcceptedDomain"
-                and obj.get("MatchSubDomains") is True
-                and not domain.startswith("*.")
-            ):
-                domain = f"*.{domain}"
-            found.append(domain)
-        return found
-
-    return memo(scope, "accepted", compute)
+    return scope.derived(Answers).accepted
 
 
-def knows_accepted_domains(scope: Scope) -> bool:
-    """Whether the scope says which domains the tenant accepts: it defines accepted domains, and
-    none of them has a DomainName or MatchSubDomains that is invalid or misspelt (the input and
-    syntax rules report that once; the rules that ask "is this name accepted?" stay silent)."""
-
-    def compute() -> bool:
-        from linter.domain.names import normalize
-
-        defined = scope.of("AcceptedDomain")
-        for obj in defined:
-            if scope.unsure_of(obj) & {"DomainName", "MatchSubDomains"}:
-                return False
-            try:
-                normalize(str(obj.get("DomainName")))
-            except ValueError:
-                return False
-        return bool(defined)
-
-    return memo(scope, "knows-accepted", compute)
-
-
-def accepted_shown(scope: Scope) -> str:
-    """The accepted domains for a message: as ``accepted_domains`` has them, IDNs in both forms,
-    a MatchSubDomains domain with its subdomains spelled out."""
-    from linter.domain.names import shown
-
-    listed = []
-    for domain in accepted_domains(scope):
-        if _match_subdomains(scope, domain):
-            listed.append(f"{shown(domain[2:])} and its subdomains (MatchSubDomains)")
-        else:
-            listed.append(shown(domain))
-    return ", ".join(listed)
-
-
-def _match_subdomains(scope: Scope, domain: str) -> bool:
-    from linter.domain.names import normalize
-
-    if not domain.startswith("*."):
-        return False
-    for obj in scope.of("AcceptedDomain"):
+def _accepted(scope: Scope) -> list[str]:
+    found: list[str] = []
+    for obj in (*scope.of("AcceptedDomain"), *scope.of("Tenant")):
+        raw = obj.get("DomainName") if obj.kind == "AcceptedDomain" else obj.get("Name")
         try:
-            written = normalize(str(obj.get("DomainName")))
+            domain = normalize(str(raw))
         except ValueError:
             continue
-        if obj.get("MatchSubDomains") is True and f"*.{written}" == domain:
-            return True
-    return False
+        if (
+            obj.kind == "AcceptedDomain"
+            and obj.get("MatchSubDomains") is True
+            and not domain.startswith("*.")
+        ):
+            domain = f"*.{domain}"
+        found.append(domain)
+    return found
 
 
 def accepted_cover(scope: Scope, name: str) -> str | None:
     """The accepted domain that makes ``name`` acceptable: it equals or covers the name, or for a
-    wildcard (``*.contoso.com``) it equals or covers the wildcard's domain (``contoso.com``). An
-    accepted domain with MatchSubDomains covers its subdomains (``accepted_domains``).
+    wildcard (``*.contoso.com``) it equals or covers the wildcard's domain (``contoso.com``).
 
-    A wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
+    An accepted domain with MatchSubDomains covers its subdomains (``accepted_domains``). A
+    wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
     ``contoso.co.uk`` but names every domain under co.uk, which the tenant does not own."""
-    from linter.domain.names import base, normalize, pattern_covers
-
     try:
         wanted = base(normalize(name))
     except ValueError:
@@ -170,79 +159,8 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class NameAdvice:
-    """What an OnPremises inbound connector should name in TlsSenderCertificateName for a
-    certificate, decided once for check, fix, diagnose and simulate.
-
-    ``value`` is the certificate's own name (its CN, else its first DNS name) when that is an
-    accepted domain, or lies under an accepted wildcard or MatchSubDomains domain. Otherwise a
-    non-wildcard name fails with 550 5.7.51 (exchange-facts 7, S32), so when the name lies under
-    an accepted domain the value is the wildcard over that domain, which the 2017 relay notice
-    advises (S21) and which works at once; ``note`` then says that the wildcard accepts every
-    certificate name under that domain and gives the narrow alternative: the exact name, added
-    as an accepted domain (S52 recommends it, for NDRs and system mail too). When no accepted
-    domain is above the name, the value is the name and ``note`` says it must be added."""
-
-    value: str
-    exact: str
-    note: str
-
-    @property
-    def widens(self) -> bool:
-        return self.value != self.exact
-
-
-def name_advice(scope: Scope, common_names: Iterable[str], names: Sequence[str]) -> NameAdvice:
-    from linter.domain.names import base, is_wildcard, normalize, safe_name
-
-    exact = safe_name(common_names, names)
-    try:
-        plain = normalize(exact)
-        wildcard = is_wildcard(plain)
-    except ValueError:
-        return NameAdvice(exact, exact, "")
-    if not knows_accepted_domains(scope) or wildcard or accepted_cover(scope, plain) is not None:
-        return NameAdvice(exact, exact, "")
-    under = under_accepted(scope, plain)
-    if under is None:
-        return NameAdvice(
-            exact,
-            exact,
-            f"{exact} is not an accepted domain of the tenant: add it as one (and verify it in the "
-            "Microsoft 365 admin center), since a TlsSenderCertificateName that is no wildcard must be "
-            "accepted or on-premises mail fails with 550 5.7.51 (rule EX103)",
-        )
-    parent = base(under)
-    return NameAdvice(
-        f"*.{parent}",
-        exact,
-        f"*.{parent} widens what the connector accepts to every certificate name under {parent}, not "
-        f"only {exact}; to accept just {exact}, add {exact} as an accepted domain (verify it in the "
-        f"Microsoft 365 admin center) and set TlsSenderCertificateName to {exact} instead, since a name "
-        "that is no wildcard must be accepted or on-premises mail fails with 550 5.7.51",
-    )
-
-
-def under_accepted(scope: Scope, name: str) -> str | None:
-    """The accepted domain ``name`` is, or lies under (the 2017 relay notice's "contains a
-    registered domain", S21): weaker than ``accepted_cover``, and what the certificate-domain half
-    of the relay requirement asks for (exchange-facts 7, S30)."""
-    from linter.domain.names import base
-
-    covering = accepted_cover(scope, name)
-    if covering is not None:
-        return covering
-    try:
-        host = base(name)
-    except ValueError:
-        return None
-    parents = [domain for domain in accepted_domains(scope) if host.endswith("." + base(domain))]
-    return max(parents, key=len) if parents else None  # the most specific
-
-
 def leaf_certificates(scope: Scope) -> list[Certificate]:
-    return memo(scope, "leaves", lambda: [c for c in scope.certificates if not c.is_ca])
+    return scope.derived(Answers).leaves
 
 
 @dataclass(frozen=True)
@@ -263,12 +181,13 @@ class Resolution:
 
 
 def resolve_certificate_name(scope: Scope, value: str) -> Resolution:
-    return memo(scope, f"resolve:{value}", lambda: _resolve(scope, value))
+    resolutions = scope.derived(Answers).resolutions
+    if value not in resolutions:
+        resolutions[value] = _resolve(scope, value)
+    return resolutions[value]
 
 
 def _resolve(scope: Scope, value: str) -> Resolution:
-    from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
-
     try:
         issuer, subject = parse_tls_certificate_name(value)
     except DNError as exc:
@@ -311,8 +230,6 @@ def candidates(scope: Scope, connector: Object) -> tuple[list[Certificate], str]
     """Every certificate Exchange may select for this connector, and the property that selects
     them: those TlsCertificateName names (issuer and subject), or when it is empty those whose
     names cover Fqdn. None when nothing is selected."""
-    from linter.domain.names import cert_name_matches_host
-
     value = connector.get("TlsCertificateName")
     if isinstance(value, str) and value.strip():
         matches = list(resolve_certificate_name(scope, value).matches)
@@ -372,107 +289,8 @@ def _held_here(holders: frozenset[str] | None, aliases: frozenset[str]) -> bool:
     return holders is None or bool(holders & aliases)
 
 
-def selected_certificates(scope: Scope) -> frozenset[Certificate]:
-    """The certificates that carry mail: for each enabled send and receive connector, the one
-    Exchange selects on each of its servers (``chosen_on_servers``), and the certificates relay
-    hosts present (their File or Thumbprint). Empty when no object selects a certificate."""
-    return memo(scope, "selected-certificates", lambda: _selected(scope))
-
-
-def _selected(scope: Scope) -> frozenset[Certificate]:
-    chosen: set[Certificate] = set()
-    for connector in (*scope.of("SendConnector"), *scope.of("ReceiveConnector")):
-        if not is_enabled(connector):
-            continue
-        found = candidates(scope, connector)
-        if found is None and connector.kind == "ReceiveConnector":
-            presented = receive_certificate(scope, connector)
-            found = ([presented.certificate], presented.property) if presented else None
-        if found is None:
-            continue
-        for here in chosen_on_servers(scope, connector, found[0]).values():
-            chosen.add(here[0])
-    for cert, uses in certificate_uses(scope).items():
-        if any(u.obj.kind == "RelayHost" for u in uses):
-            chosen.add(cert)
-    return frozenset(chosen)
-
-
-def successor(scope: Scope, cert: Certificate) -> Certificate | None:
-    """The end-entity certificate that takes over from ``cert`` when a renewal leaves both in
-    place: one that expires later with the same issuer and subject (a connector's
-    TlsCertificateName then selects it, S38) or with every name of ``cert`` (selection by Fqdn),
-    held on the same servers where the repository says which server holds which."""
-    from linter.domain.dn import dn_equal
-
-    mine = certificate_holders(scope, (cert,))
-    for other in sorted(_name_neighbours(scope, cert), key=lambda c: c.not_after, reverse=True):
-        if other.not_after <= cert.not_after or other.thumbprint == cert.thumbprint:
-            continue
-        same_name = dn_equal(other.subject, cert.subject) and dn_equal(other.issuer, cert.issuer)
-        if not same_name and not covers_names(other, cert):
-            continue
-        theirs = certificate_holders(scope, (other,))
-        if mine is None or theirs is None or mine <= theirs:
-            return other
-    return None
-
-
-def _name_neighbours(scope: Scope, cert: Certificate) -> list[Certificate]:
-    """The end-entity certificates that share a name with ``cert``, or carry the wildcard one label
-    above one of its names: the only ones that can take over from it. An index keeps a scope of
-    many certificates linear."""
-    from linter.domain.names import normalize
-
-    def keys(names: Iterable[str]) -> set[str]:
-        found = set()
-        for name in names:
-            try:
-                canonical = normalize(name)
-            except ValueError:
-                continue
-            found.add(canonical)
-            if not canonical.startswith("*."):
-                found.add("*." + canonical.partition(".")[2])
-        return found
-
-    def index() -> dict[str, list[Certificate]]:
-        by_name: dict[str, list[Certificate]] = {}
-        for leaf in leaf_certificates(scope):
-            for key in keys([*leaf.names, *leaf.common_names]):
-                by_name.setdefault(key, []).append(leaf)
-        return by_name
-
-    by_name: dict[str, list[Certificate]] = memo(scope, "leaves-by-name", index)
-    found: dict[str, Certificate] = {}
-    for key in keys([*cert.names, *cert.common_names]):
-        for other in by_name.get(key, []):
-            found.setdefault(other.thumbprint, other)
-    return list(found.values())
-
-
-def chain_of(scope: Scope, cert: Certificate) -> list[Certificate]:
-    """The CA certificates of the scope above ``cert``, nearest first (every issuer at each level)."""
-    found: list[Certificate] = []
-    queue = [cert]
-    while queue:
-        for issuer in issuers_in_scope(scope, queue.pop(0)):
-            if issuer not in found and issuer != cert:
-                found.append(issuer)
-                queue.append(issuer)
-    return found
-
-
 def onpremises_inbound(scope: Scope) -> list[Object]:
-    return memo(
-        scope,
-        "onprem-inbound",
-        lambda: [
-            c
-            for c in scope.of("InboundConnector")
-            if is_enabled(c) and c.get("ConnectorType") == "OnPremises"
-        ],
-    )
+    return scope.derived(Answers).onpremises_inbound
 
 
 def meant_for_exo(connector: Object) -> bool:
@@ -493,55 +311,6 @@ def is_hybrid_receive(connector: Object) -> bool:
     """Health Checker's test for a receive connector that takes mail from Exchange Online: it
     grants TlsDomainCapabilities (HCW writes mail.protection.outlook.com:AcceptCloudServicesMail)."""
     return bool(values(connector, "TlsDomainCapabilities"))
-
-
-@dataclass(frozen=True)
-class AddressSpace:
-    """One ``[Type:]AddressSpace[;Cost]`` entry of a send connector, read as New-SendConnector
-    documents it; ``problem`` says why it is not valid (None when it is)."""
-
-    type: str  # "SMTP" when no type is written
-    space: str
-    cost: int | None
-    problem: str | None
-
-    @property
-    def is_smtp(self) -> bool:
-        return self.type.lower() == "smtp"
-
-
-_ADDRESS_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-
-
-def parse_address_space(entry: str) -> AddressSpace:
-    """Split and check one address space. Only SMTP spaces are checked in depth: their domain
-    follows RFC 1035 (``*``, ``*.com``, ``*.contoso.com``; not ``*contoso.com``) and the cost is
-    a whole number from 1 to 100. Other types (X400 and the like) have their own syntax, which
-    exolint does not read beyond the type."""
-    from linter.domain.names import connector_name_problem
-
-    text = entry.strip()
-    kind, colon, rest = text.partition(":")
-    if not colon:
-        kind, rest = "SMTP", text
-    kind = kind.strip()
-    if not _ADDRESS_TYPE.match(kind):
-        return AddressSpace(kind, rest, None, f"has the type {kind!r}, not an address type")
-    if kind.lower() != "smtp":
-        return AddressSpace(kind, rest.strip(), None, None)
-    space, semicolon, cost_text = rest.partition(";")
-    space = space.strip()
-    cost: int | None = 1
-    if semicolon:
-        digits = cost_text.strip()
-        cost = int(digits) if digits.isascii() and digits.isdigit() else None
-        if cost is None or not 1 <= cost <= 100:
-            shown = f"cost {digits!r}" if digits else "an empty cost"
-            return AddressSpace(kind, space, None, f"has {shown}, not a whole number from 1 to 100")
-    if not space:
-        return AddressSpace(kind, space, cost, "has no address space")
-    problem = None if space == "*" else connector_name_problem(space)
-    return AddressSpace(kind, space, cost, f"has the domain {space!r}: {problem}" if problem else None)
 
 
 def server_aliases(scope: Scope, name: str) -> frozenset[str]:
@@ -580,10 +349,7 @@ def certificate_holders(scope: Scope, certificates: tuple[Certificate, ...]) -> 
 def issued_by(scope: Scope, cert: Certificate, issuer: Certificate) -> bool:
     """Whether ``issuer`` issued ``cert``: its subject is the certificate's issuer (as
     distinguished names) and, where the signature can be checked, its key signed it."""
-    from linter.domain.dn import dn_equal
-    from linter.load.certs import signed_by
-
-    cache: dict[tuple[Certificate, Certificate], bool] = memo(scope, "issued-by", dict)
+    cache = scope.derived(Answers).issued_by
     key = (cert, issuer)
     if key not in cache:
         cache[key] = dn_equal(cert.issuer, issuer.subject) and signed_by(cert.der, issuer.der) is not False
@@ -602,8 +368,7 @@ def issues_others(scope: Scope, cert: Certificate) -> bool:
 
 def file_certificates(scope: Scope, path: str) -> list[Certificate]:
     """The certificates of one file, in the order they are written."""
-    by_file: dict[str, list[Certificate]] = memo(scope, "by-file", lambda: _by_file(scope))
-    return by_file.get(path, [])
+    return scope.derived(Answers).by_file.get(path, [])
 
 
 def _by_file(scope: Scope) -> dict[str, list[Certificate]]:
@@ -618,7 +383,6 @@ def _by_file(scope: Scope) -> dict[str, list[Certificate]]:
 def covers_names(successor: Certificate, cert: Certificate) -> bool:
     """Whether ``successor`` answers to every name ``cert`` answers to: the same name, or for an
     exact name a certificate wildcard one label above it (RFC 6125)."""
-    from linter.domain.names import cert_name_matches_host, normalize
 
     def canonical(name: str) -> str | None:
         try:
@@ -650,12 +414,10 @@ def certificate_uses(scope: Scope) -> dict[Certificate, list[Use]]:
     send or receive connector), a connector whose empty TlsCertificateName leaves the choice to
     its Fqdn and Exchange picks it, an ExchangeCertificate or RelayHost whose File holds it or
     whose Thumbprint is its own. Issuers are not listed here (see ``certificate_referenced``)."""
-    return memo(scope, "certificate-uses", lambda: _uses(scope))
+    return scope.derived(Answers).uses
 
 
 def _uses(scope: Scope) -> dict[Certificate, list[Use]]:
-    import posixpath
-
     found: dict[Certificate, list[Use]] = {}
 
     def add(cert: Certificate, use: Use) -> None:
@@ -693,8 +455,7 @@ def _uses(scope: Scope) -> dict[Certificate, list[Use]]:
 def certificate_referenced(scope: Scope, cert: Certificate) -> bool:
     """Whether an object refers to ``cert``, or ``cert`` is a CA certificate kept for one that is
     referred to: in the same file as a referred certificate, or its issuer (at any depth)."""
-    referenced: frozenset[Certificate] = memo(scope, "certificates-referenced", lambda: _referenced(scope))
-    return cert in referenced
+    return cert in scope.derived(Answers).referenced
 
 
 def _referenced(scope: Scope) -> frozenset[Certificate]:
@@ -719,15 +480,7 @@ mail.protection.outlook.com on ``Default Frontend <Server>`` (exchange-facts 4.2
 
 def onpremises_outbound(scope: Scope) -> list[Object]:
     """Enabled Exchange Online outbound connectors of type OnPremises."""
-    return memo(
-        scope,
-        "onprem-outbound",
-        lambda: [
-            c
-            for c in scope.of("OutboundConnector")
-            if is_enabled(c) and str(c.get("ConnectorType", "")).lower() == "onpremises"
-        ],
-    )
+    return scope.derived(Answers).onpremises_outbound
 
 
 def cloud_receive_connectors(scope: Scope) -> list[Object]:
@@ -735,15 +488,15 @@ def cloud_receive_connectors(scope: Scope) -> list[Object]:
     that grant AcceptCloudServicesMail (or AcceptOorgProtocol); when none does, the ``Default
     Frontend <Server>`` connectors, the ones HCW configures for this mail. Smart hosts cannot be
     resolved to servers offline, so every such connector of the scope counts as reachable."""
+    return scope.derived(Answers).cloud_receive
 
-    def compute() -> list[Object]:
-        enabled = [c for c in scope.of("ReceiveConnector") if is_enabled(c)]
-        granted = [c for c in enabled if is_hybrid_receive(c)]
-        if granted:
-            return granted
-        return [c for c in enabled if str(c.get("Name", "")).strip().lower().startswith("default frontend")]
 
-    return memo(scope, "cloud-receive", compute)
+def _cloud_receive(scope: Scope) -> list[Object]:
+    enabled = [c for c in scope.of("ReceiveConnector") if is_enabled(c)]
+    granted = [c for c in enabled if is_hybrid_receive(c)]
+    if granted:
+        return granted
+    return [c for c in enabled if str(c.get("Name", "")).strip().lower().startswith("default frontend")]
 
 
 def receive_certificate(scope: Scope, connector: Object) -> Presented | None:
@@ -751,8 +504,6 @@ def receive_certificate(scope: Scope, connector: Object) -> Presented | None:
     names, else the one whose names cover the connector's Fqdn, else the server's FQDN (the
     TransportServer whose Name is the connector's Server); the latest-expiring on a tie (S38).
     ``Presented.property`` is then ``Server``."""
-    from linter.domain.names import cert_name_matches_host
-
     presented = presented_certificate(scope, connector)
     if presented is not None or has_text(connector, "TlsCertificateName") or has_text(connector, "Fqdn"):
         return presented
@@ -785,8 +536,6 @@ def routes_to_onpremises(connector: Object, pattern: str) -> bool:
     ``*.domain`` for it and its subdomains): AllAcceptedDomains is true, or a RecipientDomains
     entry covers it with connector-side wildcard semantics. A lone ``*`` is taken as every domain
     (the reference neither documents nor forbids it, so it is not held against the tenant)."""
-    from linter.domain.names import pattern_covers
-
     if connector.effective("AllAcceptedDomains") is True:
         return True
     return any(d.strip() == "*" or pattern_covers(d, pattern) for d in values(connector, "RecipientDomains"))

@@ -11,7 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from linter.domain.dn import format_tls_certificate_name
+from linter.domain.names import Coverage, best_coverage
+from linter.domain.ndr import NDRS
 from linter.domain.powershell import double_quoted as q
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 
 if TYPE_CHECKING:
@@ -55,14 +59,14 @@ def _in_repository(scope: Scope, cert: SeenCertificate) -> Certificate | None:
     return next((c for c in scope.certificates if c.thumbprint == cert.thumbprint), None)
 
 
-def suggested_name(scope: Scope, cert: SeenCertificate) -> hybrid.NameAdvice:
+def suggested_name(scope: Scope, cert: SeenCertificate) -> acceptance.NameAdvice:
     """The TlsSenderCertificateName to name for the certificate, the one answer check and fix
     give too (``topology.name_advice``), read from the repository's copy of the certificate when it
     holds one."""
     known = _in_repository(scope, cert)
     if known is not None:
-        return hybrid.name_advice(scope, known.common_names, known.names)
-    return hybrid.name_advice(scope, (cert.common_name,), cert.names)
+        return acceptance.name_advice(scope, known.common_names, known.names)
+    return acceptance.name_advice(scope, (cert.common_name,), cert.names)
 
 
 def diagnose(scope: Scope | None, session: Session, send_connector: Object | None) -> Diagnosis:
@@ -125,8 +129,6 @@ def _tls_failed(scope: Scope | None, session: Session, connector: Object | None,
             c for c in resolution.same_issuer if not c.is_ca
         ]
         if len(candidates) == 1:
-            from linter.domain.dn import format_tls_certificate_name
-
             new = format_tls_certificate_name(candidates[0].issuer, candidates[0].subject)
             found.fixes.append(
                 f"Set-SendConnector -Identity {q(connector.identity)} -TlsCertificateName {q(new)}"
@@ -153,8 +155,6 @@ def _tls_failed(scope: Scope | None, session: Session, connector: Object | None,
 
 
 def _relay_denied(scope: Scope | None, session: Session, connector: Object | None, found: Diagnosis) -> None:
-    from linter.domain.names import Coverage, best_coverage
-
     cert = session.presented
     if cert is None:
         found.reasons.append(
@@ -249,7 +249,7 @@ def _covered_anyway(scope: Scope, cert: SeenCertificate, inbound: Object, found:
 def _under_accepted(scope: Scope, name: str) -> bool:
     """Whether a certificate name is, or lies under, an accepted domain: the certificate domain
     the relay requirement asks for (exchange-facts 7, S21, S30)."""
-    return hybrid.under_accepted(scope, name) is not None
+    return acceptance.under_accepted(scope, name) is not None
 
 
 def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
@@ -267,8 +267,6 @@ def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
 
 
 def _other_reply(code: str, text: str, found: Diagnosis) -> None:
-    from linter.domain.ndr import NDRS
-
     known = NDRS.get(code)
     if known is not None:
         found.reasons.append(f"{text}: {known[1]}")

@@ -13,6 +13,7 @@ from linter.domain.dn import format_tls_certificate_name
 from linter.domain.ips import SenderIPError, parse_address
 from linter.domain.names import Coverage, best_coverage, shown
 from linter.domain.powershell import double_quoted as q
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution.senders import certificate_domain
 from linter.hybrid.attribution.terms import (
@@ -29,6 +30,8 @@ from linter.hybrid.attribution.terms import (
     PARTNER_RESTRICTED,
     RELAY_DENIED,
     RELAY_HOST_UNMATCHED,
+    CertificateState,
+    DomainStatus,
     Fix,
     Problem,
     Seen,
@@ -73,12 +76,12 @@ def _set_inbound(connector: Object, parameter: str, value: str) -> str:
 def connector_name(scope: Scope, cert: Certificate) -> str:
     """What an OnPremises inbound connector should name for this certificate
     (``topology.name_advice``, the one answer every command gives)."""
-    return hybrid.name_advice(scope, cert.common_names, cert.names).value
+    return acceptance.name_advice(scope, cert.common_names, cert.names).value
 
 
 def _advice_note(scope: Scope, cert: Certificate) -> str:
     """The advice's note as a sentence to append to a message ("" when there is none)."""
-    note = hybrid.name_advice(scope, cert.common_names, cert.names).note
+    note = acceptance.name_advice(scope, cert.common_names, cert.names).note
     return f" Note: {note}." if note else ""
 
 
@@ -232,7 +235,7 @@ def ip_problem(
     near = [c for c in ip_conns if any(c in seen.holders.get(a, []) for a, _ in sender.addresses)]
     missing = ", ".join(unlisted)
     v4 = _ipv4(unlisted)
-    if sender.obj.kind == "SendConnector" or sender.certificate_state == "unknown":
+    if sender.obj.kind == "SendConnector" or sender.certificate_state is CertificateState.UNKNOWN:
         why_not = "and no OnPremises connector names a certificate it presents"
     elif sender.certificate is not None:
         why_not = f"and no OnPremises connector names its certificate {sender.certificate.label}"
@@ -319,7 +322,7 @@ def certificate_domain_problem(
     better = [
         c
         for c in hybrid.leaf_certificates(scope)
-        if certificate_domain(scope, c)[0] != "foreign"
+        if certificate_domain(scope, c)[0] is not DomainStatus.FOREIGN
         and any(
             best_coverage(str(o.get("TlsSenderCertificateName", "")), c.names)[0] is Coverage.EXACT
             for o in seen.onprem

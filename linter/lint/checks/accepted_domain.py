@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import connector_name_problem, pattern_covers, shown
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
@@ -28,11 +30,9 @@ def prepare(params: dict[str, Any]) -> tuple[str, bool]:
 
 
 def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import connector_name_problem, pattern_covers, shown
-
     name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
-    if not hybrid.knows_accepted_domains(scope):
+    if not acceptance.knows_accepted_domains(scope):
         return  # the repository does not describe the tenant's domains (or one is invalid): no judging
     value = obj.get(name)
     entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
@@ -45,8 +45,8 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
             covered = hybrid.accepted_cover(scope, entry) is not None
         if not covered:
             pointer = (name,) if index is None else (name, index)
-            listed = hybrid.accepted_shown(scope)
-            advice = hybrid.name_advice(scope, [entry], [entry])
+            listed = acceptance.accepted_shown(scope)
+            advice = acceptance.name_advice(scope, [entry], [entry])
             todo = f"Set {name} to {advice.value}." if advice.widens else ""
             note = f"Note: {advice.note}." if advice.note else ""
             yield Hit(

@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from linter.hybrid import selection
 from linter.hybrid import topology as hybrid
 from linter.model import Certificate, Hit, Object, Ref
 from linter.objects.scopes import Scope
@@ -100,26 +101,15 @@ def _carries_mail(scope: Scope, cert: Certificate, replaced: bool) -> bool | Non
     is asked, one that a later certificate with its names replaces); None for a CA certificate of
     no judged chain."""
 
-    def judged() -> frozenset[Certificate]:
-        return hybrid.selected_certificates(scope) or frozenset(
-            c for c in hybrid.leaf_certificates(scope) if not replaced or hybrid.successor(scope, c) is None
-        )
-
-    leaves: frozenset[Certificate] = hybrid.memo(scope, f"expiry-judged:{replaced}", judged)
     if cert.is_ca:
-        members: frozenset[Certificate] = hybrid.memo(
-            scope,
-            f"expiry-chains:{replaced}",
-            lambda: frozenset(c for leaf in leaves for c in hybrid.chain_of(scope, leaf)),
-        )
-        return True if cert in members else None
-    return cert in leaves
+        return True if cert in selection.judged_chains(scope, replaced) else None
+    return cert in selection.judged_certificates(scope, replaced)
 
 
 def _superseded(scope: Scope, cert: Certificate, left: dt.timedelta) -> Hit:
     days = -left.days
     when = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
-    after = hybrid.successor(scope, cert)
+    after = selection.successor(scope, cert)
     instead = (
         f"Exchange selects the one in {after.path} instead (thumbprint {after.thumbprint}; it expires "
         f"later, on {after.not_after:%Y-%m-%d})"
