@@ -263,6 +263,7 @@ class Repair:
     value: Any  # the value to write; for a rename, the key to write instead
     rename: bool = False
     line: int | None = None  # 1-based line of the key as check read it; None when it is not written
+    note: str = ""  # said beside the edit: what it changes beyond the finding (a widened acceptance)
 
 
 @dataclass(frozen=True, order=True)

@@ -184,7 +184,8 @@ def test_one_answer_to_the_renewed_certificate_outage(
     assert "widens" in finding["message"] and narrow in finding["message"]
 
     assert main(["fix", str(renewed), *as_of]) == 1
-    assert "+TlsSenderCertificateName: '*.contoso.com'" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "+TlsSenderCertificateName: '*.contoso.com'" in out and narrow in err
 
     log = write_log(tmp_path, session_rows("08DE2C1A5B3F7D01", certificate(RENEWED), RELAY_DENIED))
     code, out, _ = run(capsys, str(log), "--root", str(renewed))

@@ -338,7 +338,8 @@ def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -
     current = _value_at(obj.document.data, raw)
     if current == value:
         return None
-    return Repair(raw, current, value, line=_key_line(obj, raw))
+    note = (fill(rule.repair.get("note", ""), values) or "").strip()
+    return Repair(raw, current, value, line=_key_line(obj, raw), note=note)
 
 
 def _key_line(obj: Object, raw: Pointer) -> int | None:
