@@ -27,7 +27,13 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from linter.load.loader import Loader
+    from linter.objects.scopes import Scope, ScopeFinder
+
+T = TypeVar("T")
 
 FORMAT = b"exolint-cache 1\n"
 DIRECTORY = ".exolint_cache"
@@ -77,6 +83,11 @@ def code_fingerprint() -> str:
     return _digest(*parts)
 
 
+def present(loader: Loader, rel: str) -> str | None:
+    """The content hash of a file, None when there is none."""
+    return loader.digest(rel) if os.path.isfile(loader.path(rel)) else None
+
+
 class Cache:
     """Entries of one lint root under one set of settings (all parts of the key but the files)."""
 
@@ -109,6 +120,34 @@ class Cache:
         except Exception:  # corrupt, foreign, half-deleted: a miss
             return None
         return result
+
+    def replay(
+        self, finder: ScopeFinder, directories: list[str], kind: type[T], forget: bool
+    ) -> tuple[list[T], dict[str, str]]:
+        """The stored results (of type ``kind``) of the scopes whose key matches, and the keys of
+        the others. ``forget`` drops the bytes read to hash a scope that is not replayed."""
+        loader = finder.loader
+        found: list[T] = []
+        keys: dict[str, str] = {}
+        for directory in directories:
+            files, problems, _ = finder.walk(directory)
+            key = self.key(directory, [(f, loader.digest(f)) for f in files], [repr(p) for p in problems])
+            stored = self.get(directory, key, lambda rel: present(loader, rel))
+            if isinstance(stored, kind):
+                found.append(stored)
+            else:
+                keys[directory] = key
+            if forget or isinstance(stored, kind):
+                for rel in files:
+                    loader.forget(rel)
+        return found, keys
+
+    def store(self, finder: ScopeFinder, scope: Scope, key: str, result: Any) -> None:
+        """Store a scope's result, with the hashes of the files it read beyond its own walk (a
+        certificate in a shared folder) and of those it named that do not exist."""
+        walked = set(finder.walk(scope.directory)[0])
+        outside = [f for f in scope.files if f not in walked] + scope.missing
+        self.put(scope.directory, key, {f: present(finder.loader, f) for f in outside}, result)
 
     def put(self, scope: str, key: str, outside: dict[str, str | None], result: Any) -> None:
         """Store a scope's result; a cache that cannot be written is no cache, not an error."""

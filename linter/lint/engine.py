@@ -4,6 +4,7 @@ stamps rule metadata and locations, and turns every failure into a finding of it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import string
@@ -450,8 +451,7 @@ def _lint_scopes(
     overlay: Mapping[str, bytes] | None = None,
     named: Collection[str] = (),
 ) -> list[_Partial]:
-    """Lint some scopes in this process (each is independent of the others); store each one's
-    result in the cache under its key."""
+    """Lint some scopes in this process, each on its own; store each result in the cache."""
     finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     engine = Engine(rules, as_of)
     partials: list[_Partial] = []
@@ -471,36 +471,8 @@ def _lint_scopes(
         partial.claims += engine.claims(scope)
         partials.append(partial)
         if cache is not None and keys is not None:
-            walked = set(finder.walk(directory)[0])
-            outside = [f for f in scope.files if f not in walked] + scope.missing
-            cache.put(directory, keys[directory], {f: _present(finder.loader, f) for f in outside}, partial)
+            cache.store(finder, scope, keys[directory], partial)
     return partials
-
-
-def _present(loader: Loader, rel: str) -> str | None:
-    """The content hash of a file, None when there is none."""
-    return loader.digest(rel) if os.path.isfile(loader.path(rel)) else None
-
-
-def _replay(
-    finder: ScopeFinder, directories: list[str], cache: Cache, forget: bool
-) -> tuple[list[_Partial], dict[str, str]]:
-    """The cached results of the scopes whose key matches, and the keys of the others."""
-    loader = finder.loader
-    partials: list[_Partial] = []
-    keys: dict[str, str] = {}
-    for directory in directories:
-        files, problems, _ = finder.walk(directory)
-        key = cache.key(directory, [(f, loader.digest(f)) for f in files], [repr(p) for p in problems])
-        stored = cache.get(directory, key, lambda rel: _present(loader, rel))
-        if isinstance(stored, _Partial):
-            partials.append(stored)
-        else:
-            keys[directory] = key
-        if forget or isinstance(stored, _Partial):
-            for rel in files:
-                loader.forget(rel)
-    return partials, keys
 
 
 def _workers(scopes: int) -> int:
@@ -519,34 +491,28 @@ def lint(
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
-    ``overlay`` gives the content of some files (rel -> bytes) instead of what is on disk: an
-    editor's unsaved buffers. A scope whose files and settings are as the cache last saw them is
-    replayed from it. Scopes share nothing, so a repository of many tenants is split across
-    processes."""
+    ``overlay``: the content of some files (rel -> bytes) to read instead of the disk (an editor's
+    buffers). A scope the cache saw with the same files and settings is replayed from it. Scopes
+    share nothing, so a repository of many tenants is split across processes."""
     named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     directories = finder.scopes_for(targets or [""])
     partials: list[_Partial] = []
     keys: dict[str, str] | None = None
-    if cache is not None:
-        parallel = _workers(len(directories)) > 1
-        partials, keys = _replay(finder, directories, cache, forget=parallel)
+    if cache is not None:  # forget: the bytes read to hash a scope, when another process lints it
+        partials, keys = cache.replay(finder, directories, _Partial, forget=_workers(len(directories)) > 1)
         directories = [d for d in directories if d in keys]
     workers = _workers(len(directories))
-    if workers > 1:
-        finder.loader.release()  # the workers read the files themselves
     if workers == 1:
         partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay, named)
     else:
         from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for big repositories
 
-        chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
+        finder.loader.release()  # the workers read the files themselves
+        chunks = [c for c in (directories[i :: workers * 4] for i in range(workers * 4)) if c]
+        job = functools.partial(_lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [
-                pool.submit(_lint_scopes, root, c, rules, as_of, globs, cache, keys, None, overlay, named)
-                for c in chunks
-                if c
-            ]
+            futures = [pool.submit(job, root, c, overlay=overlay, named=named) for c in chunks]
             partials += [p for f in futures for p in f.result()]
     involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
