@@ -55,6 +55,17 @@ def _line_span(line: int, column: int = 0) -> Span:
 FIRST_LINE = Span(1, 1, 1, 1)
 
 
+def failed_file(rel: str, exc: Exception) -> Problem:
+    """exolint's own failure on one file: that file's finding, and the run goes on."""
+    return Problem(
+        "EX003",
+        rel,
+        FIRST_LINE,
+        f"{rel} could not be read: exolint failed with {type(exc).__name__}: {exc}; the rest of "
+        "the repository was linted; please report this with the file",
+    )
+
+
 def decode(data: bytes) -> tuple[str | None, int]:
     """Text of a definition file; UTF-8 (with or without BOM) or UTF-16 with a BOM, as
     PowerShell's Out-File writes it. On failure: (None, byte offset of the first bad byte)."""
@@ -182,10 +193,10 @@ class Loader:
         the bytes are kept for load(), so each file is read once."""
         raw = self._raw.get(rel)
         if raw is None:
+            from linter.load.files import read_regular
+
             try:
-                if os.path.getsize(self.absolute(rel)) > MAX_DEFINITION_BYTES:
-                    return ""
-                raw = self.absolute(rel).read_bytes()
+                raw = read_regular(self.absolute(rel), MAX_DEFINITION_BYTES)
             except OSError:
                 return ""
             self._raw[rel] = raw
@@ -195,7 +206,10 @@ class Loader:
     def load(self, rel: str) -> LoadedFile:
         cached = self._files.get(rel)
         if cached is None:
-            cached = self._load(rel)
+            try:
+                cached = self._load(rel)
+            except Exception as exc:  # exolint's own failure on one file must not end the run
+                cached = LoadedFile(rel, problems=[failed_file(rel, exc)])
             self._files[rel] = cached
         return cached
 
@@ -215,20 +229,32 @@ class Loader:
             )
             return loaded
         limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        from linter.load.files import NotARegularFile, TooLarge, read_regular
+
         try:
-            size = os.path.getsize(self.absolute(rel))
-            if size > limit:
-                loaded.problems.append(
-                    Problem(
-                        "EX004",
-                        rel,
-                        FIRST_LINE,
-                        f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; "
-                        "it was not read",
-                    )
+            data = self._raw.pop(rel, None) or read_regular(self.absolute(rel), limit)
+        except TooLarge as exc:
+            loaded.problems.append(
+                Problem(
+                    "EX004",
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is {exc.size:,} bytes or more, over the {limit:,}-byte limit for this kind of "
+                    "file; it was not read",
                 )
-                return loaded
-            data = self._raw.pop(rel, None) or self.absolute(rel).read_bytes()
+            )
+            return loaded
+        except NotARegularFile as exc:
+            loaded.problems.append(
+                Problem(
+                    "EX003",
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is {exc.what}, not a regular file; exolint reads only regular files, "
+                    "so it was skipped: remove it from the repository",
+                )
+            )
+            return loaded
         except OSError as exc:
             loaded.problems.append(
                 Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
@@ -314,5 +340,5 @@ class Loader:
             return
         loaded.document = document
         for p in parse_problems:
-            rule = "EX002" if p.code == "duplicate-key" else "EX001"
+            rule = {"duplicate-key": "EX002", "limit": "EX004"}.get(p.code, "EX001")
             loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), p.message))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem
+from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem, failed_file
 from linter.load.locate import span
 from linter.model import Certificate, Object
 from linter.objects.definitions import (
@@ -139,7 +139,11 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
         problems.extend(loaded.problems)
         scope.certificates.extend(loaded.certificates)
         if loaded.document is not None:
-            objects, found = build_objects(loaded.document, directory)
+            try:
+                objects, found = build_objects(loaded.document, directory)
+            except Exception as exc:  # exolint's own failure on one file must not end the run
+                problems.append(failed_file(rel, exc))
+                continue
             problems.extend(found)
             scope.objects.extend(objects)
             if any(o.kind == "Tenant" for o in objects):
@@ -193,7 +197,7 @@ def _add_referenced_certificates(
                 )
             )
             continue
-        if not loader.absolute(target).is_file():
+        if not loader.absolute(target).exists() or loader.absolute(target).is_dir():
             problems.append(
                 DefinitionProblem(
                     "EX010",

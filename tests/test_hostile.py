@@ -1,0 +1,200 @@
+"""A pull request is untrusted input: whatever a repository holds, exolint neither crashes, hangs,
+leaks nor is fooled. Each case is generated in a temporary directory beside a copy of the renewed
+example, whose EX601 must still be reported, and runs in a subprocess with a memory limit and a
+timeout (generous bounds: they catch hangs and blow-ups, they do not time anything)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from files import write_files
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "contoso-renewed-certificate"
+MEMORY = 1536 * 1024 * 1024  # address space, bytes
+TIMEOUT = 60  # seconds
+EXIT_CODES = (0, 1, 2)  # documented: clean, findings, usage or configuration error
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def exolint(cwd: Path, *args: str, timeout: float = TIMEOUT) -> tuple[int, str, str]:
+    """Run exolint in a subprocess under the bounds; (exit code, stdout, stderr)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=timeout,
+        preexec_fn=_limit,
+        check=False,
+    )
+    out, err = result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out + err, err
+    assert result.returncode in EXIT_CODES, (result.returncode, err)
+    return result.returncode, out, err
+
+
+def beside_example(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """A copy of the renewed example with the hostile files added."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, root)
+    return write_files(root, files)
+
+
+def check_json(root: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    code, out, _ = exolint(root, "check", "--root", str(root), "--format", "json", *args)
+    assert code == 1
+    found: list[dict] = json.loads(out)["findings"]  # type: ignore[type-arg]
+    assert any(f["rule_id"] == "EX601" and f["path"] == "exo/inbound-connector.yaml" for f in found)
+    return found
+
+
+def rules_at(found: list[dict], path: str) -> set[tuple[str, int]]:  # type: ignore[type-arg]
+    return {(f["rule_id"], f["line"]) for f in found if f["path"] == path}
+
+
+# --- 1-3: crashes that would drop every finding --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("kind: Tenant\nx: " + "[" * 100_000, id="flow-sequences"),
+        pytest.param("kind: Tenant\nx: " + "{a: " * 100_000, id="flow-mappings"),
+        pytest.param("kind: Tenant\nx:\n" + "- " * 100_000 + "a\n", id="block-sequences"),
+        pytest.param("kind: Tenant\nx:\n" + "? " * 100_000 + "a\n", id="complex-keys"),
+        pytest.param("kind: Tenant\nx:\n" + "- &a !t " * 30_000 + "a\n", id="anchors-and-tags"),
+    ],
+)
+def test_deep_nesting_is_refused_before_the_parser(tmp_path: Path, text: str) -> None:
+    root = beside_example(tmp_path, {"deep.yaml": text})
+    found = check_json(root)
+    assert {rule for rule, _ in rules_at(found, "deep.yaml")} == {"EX004"}
+
+
+def test_deep_nesting_in_the_diff_base(tmp_path: Path) -> None:
+    root = beside_example(tmp_path, {"deep.yaml": "kind: Tenant\nx: " + "[" * 100_000})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    code, out, _ = exolint(root, "check", "--diff-base", "HEAD", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"nan.yaml": "kind: InboundConnector\nName: x\nConnectorType: .NaN\n"},
+            ("nan.yaml", "EX005", 3),
+            id="nan",
+        ),
+        pytest.param(
+            {"inf.yaml": "kind: InboundConnector\nName: .Inf\n"}, ("inf.yaml", "EX005", 2), id="inf"
+        ),
+        pytest.param(
+            {"inf.yaml": "kind: InboundConnector\nName: x\nConnectorType: -.INF\n"},
+            ("inf.yaml", "EX005", 3),
+            id="minus-inf",
+        ),
+        pytest.param(
+            {"big.yaml": "kind: InboundConnector\nName: x\nComment: " + "9" * 5000 + "\n"},
+            ("big.yaml", "EX004", 3),
+            id="long-integer-yaml",
+        ),
+        pytest.param(
+            {"big.json": '{"kind": "InboundConnector",\n"Name": "x",\n"Comment": ' + "9" * 5000 + "}"},
+            ("big.json", "EX004", 3),
+            id="long-integer-json",
+        ),
+    ],
+)
+def test_special_numbers_are_located_findings(
+    tmp_path: Path, files: dict[str, str | bytes], expected: tuple[str, str, int]
+) -> None:
+    root = beside_example(tmp_path, files)
+    path, rule, line = expected
+    assert (rule, line) in rules_at(check_json(root), path)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        (".exolint.yaml", "fail-on: .NaN\n", 1),
+        (".exolint.yaml", "fail-on: error\nexclude: [" + "9" * 5000 + "]\n", 2),
+        ("pyproject.toml", "[tool.exolint]\nfail-on = 'error'\nx = " + "9" * 5000 + "\n", 3),
+    ],
+)
+def test_special_numbers_in_configuration(tmp_path: Path, name: str, text: str, line: int) -> None:
+    root = beside_example(tmp_path, {name: text})
+    code, _, err = exolint(root, "check", "--root", str(root))
+    assert code == 2
+    assert err.startswith(f"exolint: {root / name}:{line}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_failure_on_one_file_is_that_files_finding(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import linter.load.parse as parse
+
+    real = parse.parse_yaml
+
+    def failing(path: str, text: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if path.endswith("send-connector.yaml"):
+            raise ValueError("injected")
+        return real(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(parse, "parse_yaml", failing)
+    root = beside_example(tmp_path, {})
+    code, out, err = cli(root, "check", "--root", str(root), "--format", "json")
+    assert code == 1, err
+    found = json.loads(out)["findings"]
+    assert rules_at(found, "onprem/send-connector.yaml") == {("EX003", 1)}
+    message = next(f["message"] for f in found if f["path"] == "onprem/send-connector.yaml")
+    assert "ValueError: injected" in message
+    assert ("EX205", 10) in rules_at(found, "exo/outbound-connector.yaml")  # the others still linted
+
+
+# --- 11: special files ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_special_files_are_skipped_as_findings(tmp_path: Path) -> None:
+    root = beside_example(tmp_path, {})
+    os.mkfifo(root / "certs" / "fifo.cer")
+    os.mkfifo(root / "exo" / "fifo.yaml")
+    expected = {("certs/fifo.cer", "a FIFO"), ("exo/fifo.yaml", "a FIFO")}
+    try:
+        os.mknod(root / "certs" / "zero.cer", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero
+        expected.add(("certs/zero.cer", "a character device"))
+    except (OSError, AttributeError):
+        pass  # not allowed here: the FIFOs still make the point
+    found = check_json(root)
+    special = {(f["path"], f["rule_id"]) for f in found if f["path"] in {p for p, _ in expected}}
+    assert special == {(path, "EX003") for path, _ in expected}
+    for path, what in expected:
+        assert any(f["path"] == path and what in f["message"] for f in found)
+
+
+def test_size_limit_applies_to_what_is_read(tmp_path: Path) -> None:
+    from linter.load.files import TooLarge, read_regular
+
+    big = tmp_path / "big.cer"
+    big.write_bytes(b"x" * 100)
+    with pytest.raises(TooLarge):
+        read_regular(big, 99)
+    assert read_regular(big, 100) == b"x" * 100
