@@ -198,3 +198,36 @@ def test_size_limit_applies_to_what_is_read(tmp_path: Path) -> None:
     with pytest.raises(TooLarge):
         read_regular(big, 99)
     assert read_regular(big, 100) == b"x" * 100
+
+
+# --- 9: alias amplification -----------------------------------------------------------------------
+
+
+def _alias_bomb(levels: int) -> str:
+    """kind: Tenant and a chain of anchors, each repeating the one before ten times."""
+    lines = ["kind: Tenant", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_expansion_is_counted_across_the_run(tmp_path: Path) -> None:
+    bomb = _alias_bomb(5)  # under 400 bytes, some 111,000 values: under the per-file limit
+    assert len(bomb) < 400
+    root = beside_example(tmp_path, {f"t{i:02}/bomb.yaml": bomb for i in range(20)})
+    found = check_json(root)
+    refused = {f["path"] for f in found if f["rule_id"] == "EX004" and "aliases" in f["message"]}
+    assert 10 <= len(refused) < 20  # the first files are read; the budget of the run then runs out
+
+
+def test_alias_budget_refuses_before_expanding() -> None:
+    from linter.load.parse import MAX_ALIAS_NODES, AliasBudget, ParseError, parse_yaml
+
+    budget = AliasBudget()
+    parse_yaml("a.yaml", _alias_bomb(4), budget)
+    spent = MAX_ALIAS_NODES - budget.remaining
+    assert spent == 10 * 11 + 10 * 111 + 10 * 1111  # each alias pays for what it repeats
+    budget.remaining = 10
+    with pytest.raises(ParseError) as raised:
+        parse_yaml("a.yaml", _alias_bomb(4), budget)
+    assert raised.value.problem.code == "limit"
+    assert budget.remaining == 10  # nothing was expanded past the budget

@@ -89,6 +89,9 @@ class Loader:
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
+        from linter.load.parse import AliasBudget
+
+        self.aliases = AliasBudget()  # shared by every file this loader reads
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -323,9 +326,11 @@ class Loader:
             from linter.load.comments import read_comments
 
             loaded.comments = read_comments(text)
-        parser = parse_json if is_json else parse_yaml
         try:
-            document, parse_problems = parser(rel, text)
+            if is_json:
+                document, parse_problems = parse_json(rel, text)
+            else:
+                document, parse_problems = parse_yaml(rel, text, self.aliases)
         except ParseError as exc:
             if not _NAMES_OUR_KIND.search(text):
                 return  # another tool's file that happens to have a kind key (a Helm template, ...)

@@ -18,9 +18,9 @@ from linter.model import Document, Pointer
 
 MAX_NODES = 200_000  # per file, aliases counted each time they are expanded
 MAX_DEPTH = 64
-MAX_ALIAS_NODES = 100_000
-"""Values that aliases add, per file and across a run (see AliasBudget): a few hundred bytes of
-nested aliases can otherwise expand to millions of values in every file of a repository."""
+MAX_ALIAS_NODES = 500_000
+"""Values that aliases add across a whole run (see AliasBudget): a few hundred bytes of nested
+aliases expand to MAX_NODES values (some 45 MB), and a repository can hold many such files."""
 PRESCAN_DEPTH = 1_000
 """Nesting refused before the C parser composes the text: it recurses once per level and runs
 out of stack (SIGSEGV) somewhere past 10,000 levels. Past MAX_DEPTH, but far from that."""
@@ -207,8 +207,8 @@ def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], dept
                     "limit",
                     start.line,
                     start.column,
-                    f"aliases expand to more than {MAX_ALIAS_NODES:,} values (counted over every file "
-                    "of the run); write the values out or remove alias chains",
+                    f"the value anchored here is repeated by aliases past {MAX_ALIAS_NODES:,} values "
+                    "(counted over every file of the run); write the values out or remove alias chains",
                 )
             )
         b.aliases.remaining -= size
