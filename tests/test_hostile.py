@@ -231,3 +231,108 @@ def test_alias_budget_refuses_before_expanding() -> None:
         parse_yaml("a.yaml", _alias_bomb(4), budget)
     assert raised.value.problem.code == "limit"
     assert budget.remaining == 10  # nothing was expanded past the budget
+
+
+# --- 4: key material is never printed -------------------------------------------------------------
+
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+
+
+def _key_lines() -> list[str]:
+    from linter.commands.test_rules.certgen import build
+
+    key = build({"k": {"subject": "CN=k"}})["k"].key_pem().decode()
+    return key.splitlines()
+
+
+def test_key_material_is_redacted_in_every_format(tmp_path: Path) -> None:
+    lines = _key_lines()
+    block = "\\n".join(lines)
+    body = "".join(lines[1:-1])
+    files = {
+        "exo/pasted.yaml": (
+            "kind: InboundConnector\nName: pasted\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
+            f'TlsSenderCertificateName: "{block}"\nRequireTls: "{body}"\n'
+        ),
+        "exo/kind.yaml": f'kind: "{block}"\nName: "{body[:200]}"\n',
+        "exo/folded.yaml": "kind: InboundConnector\nName: folded\nConnectorType: |\n"
+        + "".join(f"  {line}\n" for line in lines),
+    }
+    root = beside_example(tmp_path, files)
+    for fmt in FORMATS:
+        code, out, err = exolint(root, "check", "--root", str(root), "--format", fmt)
+        assert code == 1
+        assert "EX601" in out
+        for secret in lines[1:-1]:
+            assert secret[:40].lower() not in (out + err).lower(), fmt
+        assert "(redacted)" in out
+    found = check_json(root)
+    assert {"EX005", "EX008"} <= {f["rule_id"] for f in found if f["path"].startswith("exo/")}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("thumbprint 3F2A9C0D4E5B6A7C8D9E0F1A2B3C4D5E6F7A8B9C", True),
+        ("sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", True),
+        ("Inbound from 4f2c8a6e-1d3b-4c5a-9e7f-2b8d0c6a1e94", True),
+        ("mail.contoso.com, autodiscover.contoso.com", True),
+        ("MC4CAQAwBQYDK2VwBCIEIJ4jP2dyAmJ8Ekq9mxQb0qWLyq2Xe1pfz7lYdI1rTr1X", False),
+        ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY----- after", False),
+    ],
+)
+def test_redaction_keeps_what_is_not_key_material(text: str, kept: bool) -> None:
+    from linter.domain.untrusted import redact
+
+    assert (redact(text) == text) is kept
+    if not kept:
+        assert "MHcCAQEE" not in redact(text) and "MC4CAQAw" not in redact(text)
+        assert "(redacted)" in redact(text)
+
+
+def test_redaction_of_a_key_shown_in_lower_case() -> None:
+    from linter.domain.untrusted import redact
+
+    lines = _key_lines()
+    shown = redact(f"label {chr(10).join(lines).lower()!r} is not a name")
+    assert all(line.lower()[:40] not in shown for line in lines[1:-1])
+    assert shown.endswith("is not a name")
+
+
+# --- 7: nothing from the input forges a line, a command or a colour ------------------------------
+
+INJECTED = "x\n::add-mask::hidden\n::error file=forged.yaml,line=1::forged\n##[error]v1 forged"
+INBOUND = "kind: InboundConnector\nName: {name}\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="newlines in file names")
+def test_output_injection_is_escaped(tmp_path: Path) -> None:
+    name = '"' + INJECTED.replace("\n", "\\n") + '\\x1b[2J\\0"'
+    files = {
+        "exo/evil\n::error file=forged.yaml,line=1::forged.yaml": INBOUND.format(name="by file name"),
+        "::warning::starts a line.yaml": INBOUND.format(name="at the start"),
+        "exo/value.yaml": INBOUND.format(name=name),
+    }
+    root = beside_example(tmp_path, files)
+    found = check_json(root)
+    expected = sum(min(10, sum(f["severity"] == s for f in found)) for s in ("error", "warning", "info"))
+    for fmt in ("text", "github", "junit"):
+        _, out, _ = exolint(root, "check", "--root", str(root), "--format", fmt)
+        assert "\x1b" not in out and "\x00" not in out, fmt
+        assert "##[error]" not in out, fmt
+        commands = [line for line in out.splitlines() if line.lstrip().startswith("::")]
+        if fmt == "github":
+            assert len(commands) == expected
+            assert all(
+                line.startswith(("::error file=", "::warning file=", "::notice file=")) for line in commands
+            )
+            properties = [
+                dict(p.split("=", 1) for p in line[2:].split("::")[0].split(" ", 1)[1].split(","))
+                for line in commands
+            ]
+            assert "forged.yaml" not in {p["file"] for p in properties}
+        else:
+            assert commands == [], fmt
+    _, out, _ = exolint(root, "check", "--root", str(root), "--format", "text")
+    assert "./::warning::starts a line.yaml:" in out
+    assert "evil\\n::error file=forged.yaml" in out

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,10 @@ class Engine:
         key: tuple[str, str],
         repair: Repair | None = None,
     ) -> Finding:
+        from linter.domain.untrusted import redact
+
+        # everything a finding shows may hold what a definition holds: a pasted private key
+        # never leaves the engine (the fingerprint is a hash, and keeps the identity as written)
         return Finding(
             path=path,
             line=where.line,
@@ -109,13 +113,13 @@ class Engine:
             end_column=where.end_column,
             rule_name=rule.name,
             severity=rule.severity,
-            message=message,
+            message=redact(message),
             kind=obj.kind if obj else None,
-            identity=obj.identity if obj else None,
-            pointer=pointer_text(pointer) if obj else None,
+            identity=redact(obj.identity) if obj else None,
+            pointer=redact(pointer_text(pointer)) if obj else None,
             ndr=rule.ndr,
-            related=related,
-            fix=fix,
+            related=tuple(replace(r, message=redact(r.message)) for r in related),
+            fix=redact(fix) if fix else None,
             fingerprint=fingerprint(rule.id, scope, obj.kind if obj else "", *key),
             scope=scope,
             object_line=span(obj.document, obj.raw_pointer(())).line if obj else None,

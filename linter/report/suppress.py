@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import redact
 from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressionComment
 
 if TYPE_CHECKING:
@@ -255,13 +256,13 @@ class _Stage:
             allowed = [i for i in comments_for if not self._forbidden(i, finding)]
             if allowed:
                 c = allowed[0].comment
-                reason = c.reason or ""
+                reason = redact(c.reason or "")
                 suppressed.append(Suppressed(finding, reason, c.until, "inline", finding.path, c.line))
             elif entries_for:
                 e = entries_for[0]
                 line = self.config.line_of(("suppressions", e.index))
                 suppressed.append(
-                    Suppressed(finding, e.reason, e.until, "configuration", self.config_path, line)
+                    Suppressed(finding, redact(e.reason), e.until, "configuration", self.config_path, line)
                 )
             else:
                 kept.append(finding)
