@@ -336,3 +336,33 @@ def test_output_injection_is_escaped(tmp_path: Path) -> None:
     _, out, _ = exolint(root, "check", "--root", str(root), "--format", "text")
     assert "./::warning::starts a line.yaml:" in out
     assert "evil\\n::error file=forged.yaml" in out
+
+
+# --- 5: a suppression comes from a real comment only ----------------------------------------------
+
+INBOUND_HEAD = (EXAMPLE / "exo" / "inbound-connector.yaml").read_text(encoding="utf-8").splitlines()[:8]
+DISABLE = '# exolint: disable=EX601 reason="CHG-1: accepted for the test"'
+
+
+@pytest.mark.parametrize(
+    ("between", "suppressed"),
+    [
+        pytest.param(["RestrictDomainsToIPAddresses: false", DISABLE], True, id="real-comment"),
+        pytest.param(["Comment: |", f"  {DISABLE}"], False, id="block-scalar"),
+        pytest.param(["Comment: >-", "  text", f"  {DISABLE}"], False, id="folded-scalar"),
+        pytest.param(
+            ['Comment: "text', f'  {DISABLE.replace(chr(34), chr(39))}"'], False, id="double-quoted"
+        ),
+        pytest.param(["Comment: 'text", f"  {DISABLE}'"], False, id="single-quoted"),
+    ],
+)
+def test_suppression_only_from_a_real_comment(tmp_path: Path, between: list[str], suppressed: bool) -> None:
+    text = "\n".join([*INBOUND_HEAD, *between, "TlsSenderCertificateName: mail.contoso.com", ""])
+    root = beside_example(tmp_path, {"exo/inbound-connector.yaml": text})
+    code, out, _ = exolint(root, "check", "--root", str(root), "--format", "json")
+    data = json.loads(out)
+    reported = {f["rule_id"] for f in data["findings"]}
+    hidden = {s["finding"]["rule_id"] for s in data["suppressed"]}
+    assert ("EX601" in hidden) is suppressed
+    assert ("EX601" in reported) is not suppressed
+    assert code == 1  # EX205 of the outbound connector stays either way

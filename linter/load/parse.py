@@ -139,6 +139,11 @@ def _offset_to_line(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1)
 
 
+def yaml_scanner(text: str) -> Any:
+    """A loader whose tokens (``check_token``/``get_token``) show where each scalar stands."""
+    return _loader(text)
+
+
 def _loader(text: str) -> Any:
     try:
         from ruamel.yaml.cyaml import CBaseLoader
