@@ -366,3 +366,59 @@ def test_suppression_only_from_a_real_comment(tmp_path: Path, between: list[str]
     assert ("EX601" in hidden) is suppressed
     assert ("EX601" in reported) is not suppressed
     assert code == 1  # EX205 of the outbound connector stays either way
+
+
+# --- 6: a definition cannot hide behind an escaped or look-alike key ------------------------------
+
+ESCAPED_INBOUND = "Name: hidden\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"exo/escaped.yaml": '"\\u006bind": InboundConnector\n' + ESCAPED_INBOUND},
+            ("EX101", 1),
+            id="escaped-key",
+        ),
+        pytest.param(
+            {"exo/escaped.yaml": '"\\x6bind": "\\x49nboundConnector"\n' + ESCAPED_INBOUND},
+            ("EX101", 1),
+            id="escaped-key-and-value",
+        ),
+        pytest.param(
+            {
+                "exo/escaped.json": '{"\\u006bind": "InboundConnector", "Name": "hidden",'
+                ' "ConnectorType": "OnPremises", "SenderDomains": ["*"]}'
+            },
+            ("EX101", 1),
+            id="escaped-json-key",
+        ),
+        pytest.param(
+            {"exo/alias.yaml": "Comment: &k kind\n*k : InboundConnector\n" + ESCAPED_INBOUND},
+            ("EX101", 1),
+            id="alias-as-key",
+        ),
+        pytest.param(
+            {"exo/lookalike.yaml": "k\u0456nd: InboundConnector\n" + ESCAPED_INBOUND},
+            ("EX008", 1),
+            id="cyrillic-i",
+        ),
+        pytest.param(
+            {"exo/lookalike.yaml": '"kind\u200b": InboundConnector\n' + ESCAPED_INBOUND},
+            ("EX008", 1),
+            id="zero-width-space",
+        ),
+        pytest.param(
+            {"exo/lookalike.yaml": "\uff4b\uff49\uff4e\uff44: InboundConnector\n" + ESCAPED_INBOUND},
+            ("EX008", 1),
+            id="fullwidth",
+        ),
+    ],
+)
+def test_hidden_kind_is_read_or_reported(
+    tmp_path: Path, files: dict[str, str | bytes], expected: tuple[str, int]
+) -> None:
+    root = beside_example(tmp_path, files)
+    [path] = files
+    assert expected in rules_at(check_json(root), path)

@@ -28,6 +28,20 @@ _NAMES_OUR_KIND = re.compile(
 )
 
 
+# a file can hold a definition without the word kind in its text: an escaped key
+# ("\u006bind"), an alias used as a key, or a look-alike key beside one of the kinds as a value
+_MAY_HIDE_KIND = re.compile(
+    r"""(?im)"[^"\n]*\\|\*[^\s\[\]{},]+\s*:|:\s*["']?(?:tenant|accepteddomain|inboundconnector|"""
+    r"""outboundconnector|sendconnector|receiveconnector|exchangecertificate|transportserver|relayhost)"""
+    r"""["']?\s*(?:#.*)?$"""
+)
+
+
+def may_hide_kind(text: str) -> bool:
+    """The text might hold a kind key or a kind name that a plain search of the text misses."""
+    return _MAY_HIDE_KIND.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong in a file, before any rule runs; the engine turns it into a finding."""
@@ -319,7 +333,7 @@ class Loader:
                 Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
             )
             return
-        if not _MENTIONS_KIND.search(text):
+        if not _MENTIONS_KIND.search(text) and not may_hide_kind(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
         is_json = rel.lower().endswith(".json")
         if not is_json and "exolint:" in text:  # JSON has no comments

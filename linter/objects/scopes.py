@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem, failed_file
+from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem, failed_file, may_hide_kind
 from linter.load.locate import span
 from linter.model import Certificate, Object
 from linter.objects.definitions import (
@@ -80,8 +80,10 @@ class ScopeFinder:
 
     def _has_tenant(self, rel: str) -> bool:
         loaded = self.loader.loaded(rel)
-        if loaded is None and not _NAMES_TENANT.search(self.loader.peek(rel)):
-            return False  # decided without parsing: the text names no Tenant
+        if loaded is None:
+            text = self.loader.peek(rel)
+            if not _NAMES_TENANT.search(text) and not may_hide_kind(text):
+                return False  # decided without parsing: the text names no Tenant
         document = (loaded or self.loader.load(rel)).document
         if document is None:
             return False
