@@ -422,3 +422,109 @@ def test_hidden_kind_is_read_or_reported(
     root = beside_example(tmp_path, files)
     [path] = files
     assert expected in rules_at(check_json(root), path)
+
+
+# --- 8: patterns and globs from the repository match in linear time -------------------------------
+
+_PATTERN_RULE = """\
+id: AB201
+name: comment-form
+severity: warning
+summary: Comment has the form the team agreed.
+description: A Comment that does not have the agreed form.
+why: The team reads it.
+remediation: Write the Comment in the agreed form.
+references:
+  - title: Set-InboundConnector (cmdlet reference)
+    url: https://learn.microsoft.com/powershell/module/exchangepowershell/set-inboundconnector
+scope:
+  kind: InboundConnector
+check:
+  name: pattern
+  params: {{property: Comment, pattern: '{pattern}', must: match}}
+examples:
+  fail:
+    - title: a different form
+      files:
+        exo/inbound.yaml: |
+          kind: InboundConnector
+          Name: From Fabrikam
+          Comment: b
+      expect: ["exo/inbound.yaml:3:1: AB201"]
+  pass:
+    - title: the form
+      files:
+        exo/inbound.yaml: |
+          kind: InboundConnector
+          Name: From Fabrikam
+          Comment: aaa
+"""
+
+
+def test_catastrophic_pattern_in_an_own_rule(tmp_path: Path) -> None:
+    files = {
+        ".exolint.yaml": "rules: [policies]\n",
+        "policies/AB201-comment-form.yaml": _PATTERN_RULE.format(pattern="^(a+)+$"),
+        "exo/slow.yaml": INBOUND.format(name="slow") + "Comment: " + "a" * 34 + "b\n",
+    }
+    root = beside_example(tmp_path, files)
+    found = check_json(root)
+    assert ("AB201", 5) in rules_at(found, "exo/slow.yaml")
+
+
+def test_pattern_that_cannot_run_in_linear_time_is_refused(tmp_path: Path) -> None:
+    files = {
+        ".exolint.yaml": "rules: [policies]\n",
+        "policies/AB201-comment-form.yaml": _PATTERN_RULE.format(pattern="^(a)\\1$"),
+    }
+    root = beside_example(tmp_path, files)
+    code, _, err = exolint(root, "check", "--root", str(root))
+    assert code == 2
+    assert "AB201-comment-form.yaml:" in err and "linear time" in err
+
+
+def test_catastrophic_pattern_in_options(tmp_path: Path) -> None:
+    files = {
+        ".exolint.yaml": "options: {EX402: {pattern: '^(a|a)*$'}}\n",
+        "onprem/slow.yaml": "kind: SendConnector\nName: slow\nSmartHosts: [" + "a" * 40 + "b]\n",
+    }
+    root = beside_example(tmp_path, files)
+    check_json(root)
+
+
+def test_hostile_globs(tmp_path: Path) -> None:
+    deep = "/".join(["a" * 60] * 30)
+    glob = "**a" * 40 + "**b"
+    files = {
+        ".exolint.yaml": f"exclude: ['{glob}', '{'*a' * 40}*b']\nsuppressions:\n"
+        f"  - {{rule: EX101, path: '{glob}', reason: the glob is the point here}}\n",
+        f"{deep}/x.yaml": INBOUND.format(name="deep"),
+    }
+    root = beside_example(tmp_path, files)
+    found = check_json(root)
+    assert ("EX101", 1) in rules_at(found, f"{deep}/x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("legacy/**", "legacy/a/b.yaml", True),
+        ("legacy", "legacy/a/b.yaml", True),
+        ("legacy/*", "legacy/a/b.yaml", True),
+        ("legacy/*.yaml", "legacy/a/b.yaml", False),
+        ("**/b.yaml", "b.yaml", True),
+        ("**/b.yaml", "legacy/a/b.yaml", True),
+        ("**/b.yaml", "legacy/ab.yaml", False),
+        ("a/**/b.yaml", "a/b.yaml", True),
+        ("a/**/b.yaml", "a/x/y/b.yaml", True),
+        ("a?c", "abc", True),
+        ("a?c", "a/c", False),
+        ("*.yaml", "x.yaml", True),
+        ("*.yaml", "d/x.yaml", False),
+        ("**a" * 40 + "**b", "a" * 5000, False),
+    ],
+)
+def test_glob_table(pattern: str, path: str, expected: bool) -> None:
+    from linter.load.globs import glob_matches
+
+    assert glob_matches(pattern, path) is expected

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from linter.lint.regex import untrusted
 from linter.model import Rule
 
 if TYPE_CHECKING:
@@ -130,7 +132,8 @@ def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, Li
             if error is not None:
                 raise fail((*where, *_pointer(error)), f"check {name!r} params: {_message(error)}")
         try:
-            prepared = primitive.prepare(params)
+            with untrusted() if custom else nullcontext():
+                prepared = primitive.prepare(params)
         except ValueError as exc:
             raise fail(("check", "params"), f"check {name!r} params: {exc}") from None
     scope = data.get("scope", {})
@@ -305,7 +308,8 @@ def configure(rules: list[Rule], config: Config) -> list[Rule]:
             if problems:
                 raise ConfigError(f"{where}: options of {rule.id}: {problems[0].message}")
             try:
-                rule = replace(rule, params=params, prepared=primitive.prepare(params))
+                with untrusted():  # the configuration is the repository's
+                    rule = replace(rule, params=params, prepared=primitive.prepare(params))
             except ValueError as exc:
                 raise ConfigError(f"{where}: options of {rule.id}: {exc}") from None
         configured.append(rule)
