@@ -54,8 +54,8 @@ def beside_example(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     return write_files(root, files)
 
 
-def check_json(root: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    code, out, _ = exolint(root, "check", "--root", str(root), "--format", "json", *args)
+def check_json(root: Path, *args: str, timeout: float = TIMEOUT) -> list[dict]:  # type: ignore[type-arg]
+    code, out, _ = exolint(root, "check", "--root", str(root), "--format", "json", *args, timeout=timeout)
     assert code == 1
     found: list[dict] = json.loads(out)["findings"]  # type: ignore[type-arg]
     assert any(f["rule_id"] == "EX601" and f["path"] == "exo/inbound-connector.yaml" for f in found)
@@ -528,3 +528,47 @@ def test_glob_table(pattern: str, path: str, expected: bool) -> None:
     from linter.load.globs import glob_matches
 
     assert glob_matches(pattern, path) is expected
+
+
+# --- 10: cross-object rules use an index ----------------------------------------------------------
+
+
+def _many_domains(count: int) -> dict[str, str | bytes]:
+    """A tenant at Exchange Online's maximum of accepted domains, wildcards and subdomains mixed."""
+    docs = []
+    for i in range(count):
+        domain = f"d{i}.example.com" if i % 3 else f"x.d{i - 1}.example.com"
+        sub = "true" if i % 7 == 0 else "false"
+        docs.append(
+            f"kind: AcceptedDomain\nName: {domain}\nDomainName: {domain}\nDomainType: InternalRelay\n"
+            f"MatchSubDomains: {sub}\n"
+        )
+    return {
+        "tenant/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n",
+        "tenant/domains.yaml": "---\n".join(docs),
+    }
+
+
+def test_five_thousand_accepted_domains(tmp_path: Path) -> None:
+    root = beside_example(tmp_path, _many_domains(5000))
+    found = check_json(root, timeout=120)  # was over 200 s; a generous bound, not a timing
+    assert any(f["rule_id"] == "EX305" for f in found)
+
+
+def test_overlap_checks_do_not_compare_every_pair(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import linter.domain.names as names
+
+    calls = 0
+    real = names.pattern_covers
+
+    def counted(outer: str, inner: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(outer, inner)
+
+    monkeypatch.setattr(names, "pattern_covers", counted)
+    count = 2000
+    root = write_files(tmp_path, _many_domains(count))
+    code, _, err = cli(root, "check", "--root", str(root), "--format", "json")
+    assert code in (0, 1), err
+    assert calls < 10 * count  # all pairs would be 4,000,000

@@ -169,6 +169,15 @@ def pattern_covers(outer: str, inner: str) -> bool:
     return _within(_base(narrow), _base(wide))
 
 
+def covering_patterns(normalized: str) -> list[str]:
+    """Every pattern that covers the normalised name or pattern: the name itself (for an exact
+    name), and the wildcard over its domain and over each parent domain. Looked up in a set of
+    patterns, this answers "does any of them cover it" without comparing with each one."""
+    labels = _base(normalized).split(".")
+    wider = [_WILDCARD_PREFIX + ".".join(labels[i:]) for i in range(len(labels))]
+    return wider if _is_wildcard(normalized) else [normalized, *wider]
+
+
 def _split_labels(name: str) -> list[str]:
     """Labels of a stripped name, splitting on every dot IDNA 2003 treats as a separator."""
     text = name.strip()

@@ -177,9 +177,9 @@ class Engine:
         findings: list[Finding] = []
         for (rule_id, _), group in groups.items():
             rule = self.rules[rule_id]
-            overlap = CHECKS[rule.check or ""].overlap
+            near = _overlapping(CHECKS[rule.check or ""], group)
             for claim in group:
-                others = [o for o in group if o.scope != claim.scope and overlap(claim.value, o.value)]
+                others, more = near(claim)
                 if not others:
                     continue
                 values = {
@@ -189,7 +189,8 @@ class Engine:
                     "property": str(claim.pointer[0]),
                     "value": claim.written,
                     "tenant": claim.tenant,
-                    "others": "; ".join(f"{o.label} of tenant {o.tenant} ({o.written})" for o in others),
+                    "others": "; ".join(f"{o.label} of tenant {o.tenant} ({o.written})" for o in others)
+                    + (f" and {more:,} more" if more else ""),
                 }
                 message = (fill(rule.message, values) if rule.message else None) or (
                     f"{claim.label} of tenant {claim.tenant} claims {claim.written}, as do {values['others']}"
@@ -266,6 +267,41 @@ class Engine:
             key=(obj.identity, pointer_text(hit.pointer)),
             repair=_repair(rule, obj, hit.pointer, values),
         )
+
+
+SHOWN_OTHERS = 10
+"""Other claims a cross-scope finding names; thousands of tenants can claim one value."""
+
+
+def _overlapping(primitive: Any, group: list[Claim]) -> Any:
+    """claim -> (up to SHOWN_OTHERS overlapping claims of other scopes, how many more).
+
+    Claims are compared by distinct value, through the primitive's index when it has one
+    (``overlapping``), so a bucket of thousands of claims is not compared pair by pair."""
+    by_value: dict[Any, list[Claim]] = {}
+    for claim in group:
+        by_value.setdefault(claim.value, []).append(claim)
+    values = list(by_value)
+    if hasattr(primitive, "overlapping"):
+        near: dict[Any, list[Any]] = primitive.overlapping(values)
+    else:
+        near = {v: [w for w in values if primitive.overlap(v, w)] for v in values}
+    in_scope: dict[tuple[Any, str], int] = {}
+    for claim in group:
+        in_scope[claim.value, claim.scope] = in_scope.get((claim.value, claim.scope), 0) + 1
+    position = {id(claim): i for i, claim in enumerate(group)}
+
+    def others(claim: Claim) -> tuple[list[Claim], int]:
+        wider = near[claim.value]
+        total = sum(len(by_value[w]) - in_scope.get((w, claim.scope), 0) for w in wider)
+        shown: list[Claim] = []
+        for w in wider:
+            shown += [o for o in by_value[w] if o.scope != claim.scope][: SHOWN_OTHERS - len(shown)]
+            if len(shown) == SHOWN_OTHERS:
+                break
+        return sorted(shown, key=lambda o: position[id(o)]), total - len(shown)
+
+    return others
 
 
 def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -> Repair | None:

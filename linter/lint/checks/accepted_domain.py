@@ -28,26 +28,38 @@ def prepare(params: dict[str, Any]) -> tuple[str, bool]:
 
 
 def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import connector_name_problem, pattern_covers
+    from linter.domain.names import connector_name_problem, covering_patterns, normalize
 
     name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
     if not scope.of("AcceptedDomain"):
         return  # the repository does not describe the tenant's domains: nothing to compare with
     value = obj.get(name)
-    entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-    for index, entry in entries:
+    entries: list[tuple[int | None, Any]] = (
+        list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    )
+    for at, entry in entries:
         if not isinstance(entry, str) or connector_name_problem(entry) is not None:
             continue  # empty or malformed: other rules say so
         if whole_pattern:
-            covered = any(pattern_covers(domain, entry) for domain in accepted)
+            index = hybrid.accepted_index(scope)
+            covered = any(p in index for p in covering_patterns(normalize(entry)))
         else:
             covered = hybrid.accepted_cover(scope, entry) is not None
         if not covered:
-            pointer = (name,) if index is None else (name, index)
+            pointer = (name,) if at is None else (name, at)
+            listed = _listed(accepted)
             yield Hit(
                 pointer,
-                f"{name} {entry} is not an accepted domain and no wildcard over one "
-                f"(accepted: {', '.join(accepted) or 'none'})",
-                {"value": entry, "accepted": ", ".join(accepted)},
+                f"{name} {entry} is not an accepted domain and no wildcard over one (accepted: {listed})",
+                {"value": entry, "accepted": listed},
             )
+
+
+SHOWN = 20
+"""Accepted domains a message lists; a tenant can have 5,000."""
+
+
+def _listed(accepted: list[str]) -> str:
+    more = f" and {len(accepted) - SHOWN:,} more" if len(accepted) > SHOWN else ""
+    return (", ".join(accepted[:SHOWN]) or "none") + more
