@@ -24,12 +24,12 @@ TIMEOUT = 60  # seconds
 EXIT_CODES = (0, 1, 2)  # documented: clean, findings, usage or configuration error
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-
-def exolint(cwd: Path, *args: str, timeout: float = TIMEOUT) -> tuple[int, str, str]:
+def exolint(cwd: Path, *args: str, timeout: float = TIMEOUT, memory: int = MEMORY) -> tuple[int, str, str]:
     """Run exolint in a subprocess under the bounds; (exit code, stdout, stderr)."""
+
+    def _limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)
     result = subprocess.run(
@@ -572,3 +572,91 @@ def test_overlap_checks_do_not_compare_every_pair(cli, tmp_path: Path, monkeypat
     code, _, err = cli(root, "check", "--root", str(root), "--format", "json")
     assert code in (0, 1), err
     assert calls < 10 * count  # all pairs would be 4,000,000
+
+
+# --- 12: operator inputs stay bounded -------------------------------------------------------------
+
+
+def test_import_of_a_json_of_blank_lines(tmp_path: Path) -> None:
+    export = tmp_path / "inbound.json"
+    blank = " \n" * 15_000_000  # 30 MB: a table of its line starts alone took over 1 GB
+    export.write_text(f'[{{"Name": "x", "ConnectorType": "Partner",\n{blank}"SenderDomains": ["*"]}}]')
+    code, out, _ = exolint(
+        tmp_path, "import", str(export), "--output", str(tmp_path / "exo"), memory=MEMORY // 4
+    )
+    assert code == 0, out
+    assert (tmp_path / "exo" / "inbound-connector.yaml").is_file()
+
+
+def test_import_of_a_configuration_of_blank_lines(tmp_path: Path) -> None:
+    config = tmp_path / "M365TenantConfig.ps1"
+    body = "  \n" * 5_000_000
+    config.write_text(
+        "Configuration M365TenantConfig\n{\n" + body + "  EXOInboundConnector 'a'\n  {\n    Identity = 'a'\n"
+        "    ConnectorType = 'Partner'\n  }\n}\n"
+    )
+    code, out, _ = exolint(tmp_path, "import", str(config), "--output", str(tmp_path / "exo"))
+    assert (tmp_path / "exo" / "inbound-connector.yaml").is_file(), out
+    assert code in (0, 1)
+
+
+def test_import_refuses_a_configuration_past_the_token_cap(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from linter.cli import main
+    from linter.commands.importer import dscread
+
+    monkeypatch.setattr(dscread, "MAX_TOKENS", 1000)
+    config = tmp_path / "M365TenantConfig.ps1"
+    config.write_text("Configuration M365TenantConfig\n{\n" + "word " * 2000 + "\n}\n")
+    assert main(["import", str(config), "--output", str(tmp_path / "exo")]) == 1
+    out = capsys.readouterr().out
+    assert "more than 1,000 words and signs" in out and "nothing written" in out
+    assert not (tmp_path / "exo").exists()
+
+
+def test_diagnose_of_endless_distinct_sessions(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from linter.commands.diagnose import MAX_GROUPS
+
+    lines = [
+        "#Software: Microsoft Exchange Server",
+        "#Log-Type: SMTP Send Protocol Log",
+        "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,"
+        "event,data,context",
+    ]
+    connector = "Outbound to Office 365 - 4f2c8a6e-1d3b-4c5a-9e7f-2b8d0c6a1e94"
+    sessions = MAX_GROUPS + 500
+    for n in range(sessions):
+        for seq, (event, data) in enumerate(
+            [
+                ("*", ""),
+                ("+", ""),
+                ("<", "220 x.mail.protection.outlook.com ready"),
+                ("<", f"550 5.7.64 TenantAttribution; Relay Access Denied [{n}]"),
+                ("-", ""),
+            ]
+        ):
+            out = io.StringIO()
+            csv.writer(out, lineterminator="").writerow(
+                [
+                    "2026-11-26T09:00:00.100Z",
+                    connector,
+                    f"S{n:08X}",
+                    seq,
+                    "10.0.0.11:1",
+                    "104.47.11.202:25",
+                    event,
+                    data,
+                    "",
+                ]
+            )
+            lines.append(out.getvalue())
+    log = tmp_path / "SEND20261126-1.log"
+    log.write_text("\n".join(lines) + "\n")
+    root = beside_example(tmp_path, {})
+    code, out, _ = exolint(root, "diagnose", str(log), "--root", str(root))
+    assert code == 1
+    assert f"500 (500 failed) unlike the {MAX_GROUPS:,} outcomes shown" in out
+    assert f"{sessions} failed" in out
+    assert out.count("FAILED") == MAX_GROUPS

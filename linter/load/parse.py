@@ -8,7 +8,6 @@ spans.
 
 from __future__ import annotations
 
-import bisect
 import re
 import sys
 from dataclasses import dataclass, field
@@ -299,11 +298,21 @@ class _Json:
     def __init__(self, text: str, builder: _Builder) -> None:
         self.text = text
         self.b = builder
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._at, self._line, self._line_start = 0, 0, 0  # the last place asked for
 
     def where(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset) - 1
-        return line, offset - self.line_starts[line]
+        """0-based line and column. The reader asks in increasing order, so each call counts only
+        the newlines since the last: no table of line starts (a file of blank lines would make
+        one of millions of entries)."""
+        text = self.text
+        if offset < self._at:  # going back: only for a problem, once
+            self._at, self._line, self._line_start = 0, 0, 0
+        newlines = text.count("\n", self._at, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = text.rfind("\n", self._at, offset) + 1
+        self._at = offset
+        return self._line, offset - self._line_start
 
     def fail(self, offset: int, message: str) -> ParseError:
         line, column = self.where(offset)
@@ -313,7 +322,7 @@ class _Json:
         match = _WS.match(self.text, offset)
         return match.end() if match else offset
 
-    def value(self, offset: int, pointer: Pointer, depth: int, key_at: int) -> tuple[Any, int]:
+    def value(self, offset: int, pointer: Pointer, depth: int, key_at: tuple[int, int]) -> tuple[Any, int]:
         from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 
         text = self.text
@@ -348,8 +357,7 @@ class _Json:
                     result = number
             else:
                 raise self.fail(offset, f"unexpected character {char!r}")
-        key = self.where(key_at) if key_at >= 0 else (-1, -1)
-        self.b.positions[pointer] = (*key, line, column, *self.where(end))
+        self.b.positions[pointer] = (*key_at, line, column, *self.where(end))
         return result, end
 
     def mapping(self, offset: int, pointer: Pointer, depth: int) -> tuple[dict[str, Any], int]:
@@ -364,6 +372,7 @@ class _Json:
             if not self.text.startswith('"', offset):
                 raise self.fail(offset, "expected a property name in double quotes")
             key_at = offset
+            key_marks = self.where(key_at)
             try:
                 name, offset = scanstring(self.text, offset + 1, True)
             except JSONDecodeError as exc:
@@ -375,9 +384,9 @@ class _Json:
             # a repeated key's value is read under a pointer no real key can have, so the kept
             # (first) value keeps its positions
             target = (*pointer, f"\x00duplicate@{key_at}") if duplicate else (*pointer, name)
-            value, offset = self.value(offset + 1, target, depth + 1, key_at)
+            value, offset = self.value(offset + 1, target, depth + 1, key_marks)
             if duplicate:
-                line, column = self.where(key_at)
+                line, column = key_marks
                 first = self.b.positions[(*pointer, name)][0]
                 self.b.problems.append(
                     ParseProblem(
@@ -403,7 +412,7 @@ class _Json:
         if self.text.startswith("]", offset):
             return result, offset + 1
         while True:
-            value, offset = self.value(offset, (*pointer, len(result)), depth + 1, -1)
+            value, offset = self.value(offset, (*pointer, len(result)), depth + 1, (-1, -1))
             result.append(value)
             offset = self.skip(offset)
             if self.text.startswith(",", offset):
@@ -418,7 +427,7 @@ def parse_json(path: str, text: str) -> tuple[Document, list[ParseProblem]]:
     """Parse one JSON value; raise ParseError when the text is not JSON."""
     builder = _Builder()
     reader = _Json(text, builder)
-    value, end = reader.value(0, (0,), 0, -1)
+    value, end = reader.value(0, (0,), 0, (-1, -1))
     end = reader.skip(end)
     if end != len(text):
         raise reader.fail(end, "unexpected text after the JSON value")

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> bool:
             result = dscread.read(raw, text)
             outcome.problems.extend(result.problems)
             notes.extend(result.notes)
-            if not result.records and not result.notes:
+            if not result.records and not result.notes and not result.problems:
                 outcome.problems.append(
                     Problem(
                         raw,
