@@ -660,3 +660,40 @@ def test_diagnose_of_endless_distinct_sessions(tmp_path: Path) -> None:
     assert f"500 (500 failed) unlike the {MAX_GROUPS:,} outcomes shown" in out
     assert f"{sessions} failed" in out
     assert out.count("FAILED") == MAX_GROUPS
+
+
+# --- 13: fix never changes what an alias repeats ---------------------------------------------------
+
+SHARED = [
+    "- kind: InboundConnector",
+    "  Name: Inbound from 4f2c8a6e-1d3b-4c5a-9e7f-2b8d0c6a1e94",
+    "  ConnectorType: OnPremises",
+    "  SenderDomains: ['*']",
+    "  TlsSenderCertificateName: {value}",
+    "- kind: InboundConnector",
+    "  Name: Partner fabrikam",
+    "  ConnectorType: Partner",
+    "  SenderDomains: [fabrikam.com]",
+    "  TlsSenderCertificateName: {alias}",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "alias", "refused"),
+    [
+        ("&cert mail.contoso.com", "*cert", True),
+        ("&cert mail.contoso.com", "mail.contoso.com", False),  # an anchor no alias uses
+    ],
+)
+def test_fix_refuses_a_shared_anchor(tmp_path: Path, value: str, alias: str, refused: bool) -> None:
+    text = "\n".join(SHARED).format(value=value, alias=alias) + "\n"
+    root = beside_example(tmp_path, {"exo/inbound-connector.yaml": text})
+    code, _, err = exolint(root, "fix", "--write", "--root", str(root), str(root))
+    after = (root / "exo" / "inbound-connector.yaml").read_text()
+    if refused:
+        assert after == text
+        assert "EX601 not repaired" in err and "anchor &cert" in err
+        assert code == 1
+    else:
+        assert after.splitlines()[4] == "  TlsSenderCertificateName: '*.contoso.com'"
+        assert after.splitlines()[9:] == text.splitlines()[9:]  # the other object as it was
