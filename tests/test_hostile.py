@@ -697,3 +697,139 @@ def test_fix_refuses_a_shared_anchor(tmp_path: Path, value: str, alias: str, ref
     else:
         assert after.splitlines()[4] == "  TlsSenderCertificateName: '*.contoso.com'"
         assert after.splitlines()[9:] == text.splitlines()[9:]  # the other object as it was
+
+
+# --- properties: the loader and the importers take any text -----------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = [
+    "kind: ",
+    "InboundConnector",
+    "Tenant",
+    "AcceptedDomain",
+    "Name: ",
+    "DomainName: ",
+    "\n",
+    "  ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    ": ",
+    "&a ",
+    "*a",
+    "!!str ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "\\u006b",
+    "\\x00",
+    "# exolint: disable=EX101 reason=x\n",
+    ".NaN",
+    "-.INF",
+    "9" * 5000,
+    "0x1F",
+    "~",
+    "$true",
+    "---\n",
+    "\x00",
+    "\x1b[2J",
+    "\u202e",
+    "\ufeff",
+    "-----BEGIN PRIVATE KEY-----",
+    "*.contoso.com",
+    "10.0.0.0/24",
+]
+_KINDS = [
+    "Tenant",
+    "AcceptedDomain",
+    "InboundConnector",
+    "OutboundConnector",
+    "SendConnector",
+    "ReceiveConnector",
+    "ExchangeCertificate",
+    "TransportServer",
+    "RelayHost",
+    "Nothing",
+]
+_KEYS = [
+    "Name",
+    "DomainName",
+    "ConnectorType",
+    "SenderDomains",
+    "SenderIPAddresses",
+    "TlsSenderCertificateName",
+    "RecipientDomains",
+    "SmartHosts",
+    "TlsDomain",
+    "Thumbprint",
+    "File",
+    "Server",
+    "Fqdn",
+    "Comment",
+    "MatchSubDomains",
+    "DomainType",
+    "ExternalIPAddresses",
+    "Servers",
+    "TlsCertificateName",
+    "Enabled",
+]
+_SCALARS = st.one_of(
+    st.sampled_from([p for p in _PIECES if "\n" not in p]),
+    st.text(max_size=30).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+    st.from_regex(r"[a-z0-9*.<>=/\\-]{0,30}", fullmatch=True),
+)
+_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"))
+_DEFINITIONS = st.builds(
+    lambda kind, props: f"kind: {kind}\n" + "".join(f"{k}: {v}\n" for k, v in props),
+    st.sampled_from(_KINDS),
+    st.lists(st.tuples(st.sampled_from(_KEYS), _VALUES), max_size=8),
+)
+_TEXT = st.one_of(
+    _DEFINITIONS,
+    st.lists(_DEFINITIONS, min_size=2, max_size=4).map("---\n".join),
+    st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+    st.text(max_size=300),
+)
+_SETTINGS = settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@_SETTINGS
+@given(text=_TEXT, name=st.sampled_from(["a.yaml", "a.json", "certs/a.pem"]))
+def test_loader_and_rules_take_any_text(rules, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    import tempfile
+
+    from linter.lint.engine import lint
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = write_files(Path(directory), {name: text.encode("utf-8", "surrogatepass")})
+        report = lint(root, [], rules)
+    assert all(f.line >= 1 and f.column >= 1 for f in report.findings)
+    failed = [
+        f.message for f in report.findings if f.rule_id == "EX014" or "exolint failed with" in f.message
+    ]
+    assert not failed, "exolint's own failure, caught"
+
+
+@_SETTINGS
+@given(text=_TEXT)
+def test_importers_take_any_text(text: str) -> None:
+    from linter.commands.importer import dscread
+    from linter.commands.importer.exports import Outcome, json_records, normalise
+
+    outcome = Outcome()
+    records, _ = json_records("export.json", text)
+    for record in records:
+        normalise(record, outcome, None)
+    result = dscread.read(
+        "config.ps1", "Configuration C\n{\n EXOInboundConnector 'a'\n {\n" + text + "\n }\n}\n"
+    )
+    for record in result.records:
+        normalise(record, outcome, None)
