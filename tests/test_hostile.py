@@ -426,61 +426,38 @@ def test_hidden_kind_is_read_or_reported(
 
 # --- 8: patterns and globs from the repository match in linear time -------------------------------
 
-_PATTERN_RULE = """\
-id: AB201
-name: comment-form
-severity: warning
-summary: Comment has the form the team agreed.
-description: A Comment that does not have the agreed form.
-why: The team reads it.
-remediation: Write the Comment in the agreed form.
-references:
-  - title: Set-InboundConnector (cmdlet reference)
-    url: https://learn.microsoft.com/powershell/module/exchangepowershell/set-inboundconnector
-scope:
-  kind: InboundConnector
-check:
-  name: pattern
-  params: {{property: Comment, pattern: '{pattern}', must: match}}
-examples:
-  fail:
-    - title: a different form
-      files:
-        exo/inbound.yaml: |
-          kind: InboundConnector
-          Name: From Fabrikam
-          Comment: b
-      expect: ["exo/inbound.yaml:3:1: AB201"]
-  pass:
-    - title: the form
-      files:
-        exo/inbound.yaml: |
-          kind: InboundConnector
-          Name: From Fabrikam
-          Comment: aaa
-"""
+
+def _pattern_rule(pattern: str) -> str:
+    """The README's minimal rule, checking Comment against a pattern instead."""
+    from test_custom_rules import MINIMAL
+
+    check = "  name: require-any\n  params: {properties: [Comment]}\n"
+    assert check in MINIMAL
+    return MINIMAL.replace(
+        check, f"  name: pattern\n  params: {{property: Comment, pattern: '{pattern}', must: match}}\n"
+    )
 
 
 def test_catastrophic_pattern_in_an_own_rule(tmp_path: Path) -> None:
     files = {
         ".exolint.yaml": "rules: [policies]\n",
-        "policies/AB201-comment-form.yaml": _PATTERN_RULE.format(pattern="^(a+)+$"),
+        "policies/AB101-inbound-comment.yaml": _pattern_rule("^(a+)+$"),
         "exo/slow.yaml": INBOUND.format(name="slow") + "Comment: " + "a" * 34 + "b\n",
     }
     root = beside_example(tmp_path, files)
     found = check_json(root)
-    assert ("AB201", 5) in rules_at(found, "exo/slow.yaml")
+    assert ("AB101", 5) in rules_at(found, "exo/slow.yaml")
 
 
 def test_pattern_that_cannot_run_in_linear_time_is_refused(tmp_path: Path) -> None:
     files = {
         ".exolint.yaml": "rules: [policies]\n",
-        "policies/AB201-comment-form.yaml": _PATTERN_RULE.format(pattern="^(a)\\1$"),
+        "policies/AB101-inbound-comment.yaml": _pattern_rule("^(a)\\1$"),
     }
     root = beside_example(tmp_path, files)
     code, _, err = exolint(root, "check", "--root", str(root))
     assert code == 2
-    assert "AB201-comment-form.yaml:" in err and "linear time" in err
+    assert "AB101-inbound-comment.yaml:" in err and "linear time" in err
 
 
 def test_catastrophic_pattern_in_options(tmp_path: Path) -> None:
