@@ -235,7 +235,7 @@ def test_alias_budget_refuses_before_expanding() -> None:
 
 # --- 4: key material is never printed -------------------------------------------------------------
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
 
 
 def _key_lines() -> list[str]:
@@ -316,7 +316,7 @@ def test_output_injection_is_escaped(tmp_path: Path) -> None:
     root = beside_example(tmp_path, files)
     found = check_json(root)
     expected = sum(min(10, sum(f["severity"] == s for f in found)) for s in ("error", "warning", "info"))
-    for fmt in ("text", "github", "junit"):
+    for fmt in ("text", "github", "junit", "markdown"):
         _, out, _ = exolint(root, "check", "--root", str(root), "--format", fmt)
         assert "\x1b" not in out and "\x00" not in out, fmt
         assert "##[error]" not in out, fmt
@@ -810,3 +810,18 @@ def test_importers_take_any_text(text: str) -> None:
     )
     for record in result.records:
         normalise(record, outcome, None)
+
+
+def test_import_of_special_numbers(tmp_path: Path) -> None:
+    export = tmp_path / "inbound.json"
+    export.write_text('[{"Name": "x", "ConnectorType": "Partner",\n "MaxMessageSize": ' + "9" * 5000 + "}]")
+    config = tmp_path / "M365TenantConfig.ps1"
+    config.write_text(
+        "Configuration C\n{\n  EXOInboundConnector 'a'\n  {\n    Identity = 'a'\n    Comment = "
+        + "9" * 5000
+        + "\n  }\n}\n"
+    )
+    for source in (export, config):
+        code, out, _ = exolint(tmp_path, "import", str(source), "--output", str(tmp_path / source.stem))
+        assert code == 1, out
+        assert f"{source}:" in out

@@ -61,3 +61,8 @@ def line_start(text: str) -> str:
     after blanks, with ``::`` as a workflow command, so such a path is written ``./::...``."""
     text = printable(text)
     return f"./{text}" if text[:1].isspace() or text.lstrip().startswith(":") else text
+
+
+def printable_lines(text: str) -> str:
+    """A report of many lines, each made ``printable``: the line breaks are the report's own."""
+    return "\n".join(printable(line) for line in text.split("\n"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,10 +97,17 @@ def decode(data: bytes) -> tuple[str | None, int]:
 class Loader:
     """Reads files under one lint root; paths it returns are relative to that root."""
 
-    def __init__(self, root: Path, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        root: Path,
+        include: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = (),
+        overlay: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.include = include  # globs from the configuration: only these files
         self.exclude = exclude  # globs of files and directories left out
+        self.overlay = overlay or {}  # rel -> content read instead of the file (an editor's buffers)
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
@@ -208,7 +216,7 @@ class Loader:
     def peek(self, rel: str) -> str:
         """The text of a definition file, decoded leniently, for a cheap look before parsing;
         the bytes are kept for load(), so each file is read once."""
-        raw = self._raw.get(rel)
+        raw = self.overlay[rel] if rel in self.overlay else self._raw.get(rel)
         if raw is None:
             from linter.load.files import read_regular
 
@@ -249,7 +257,12 @@ class Loader:
         from linter.load.files import NotARegularFile, TooLarge, read_regular
 
         try:
-            data = self._raw.pop(rel, None) or read_regular(self.absolute(rel), limit)
+            if rel in self.overlay:  # an editor's buffer, not yet saved
+                data = self.overlay[rel]
+                if len(data) > limit:
+                    raise TooLarge(self.absolute(rel), len(data), limit)
+            else:
+                data = self._raw.pop(rel, b"") or read_regular(self.absolute(rel), limit)
         except TooLarge as exc:
             loaded.problems.append(
                 Problem(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.domain.untrusted import printable_lines
+
 if TYPE_CHECKING:
     from linter.commands.diagnose.log_diagnosis import Diagnosis
     from linter.commands.diagnose.protocol_log import Session, Stats
@@ -113,7 +115,7 @@ def run(args: argparse.Namespace) -> bool:
     if args.format == "json":
         print(json.dumps(as_json(list(groups.values()), stats, to_exo, failed), indent=2))
     else:
-        print(as_text(list(groups.values()), stats, to_exo, failed))
+        print(printable_lines(as_text(list(groups.values()), stats, to_exo, failed)))
     return bool(failed)
 
 
