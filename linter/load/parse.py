@@ -90,6 +90,10 @@ _FLOAT = re.compile(
 )
 
 
+class _LongNumber(Exception):
+    """An integer of more digits than Python converts (sys.get_int_max_str_digits())."""
+
+
 def _plain_scalar(text: str) -> Any:
     """Resolve a plain scalar with the YAML 1.2 core schema (so ``yes``/``no``/``on`` stay text).
 
@@ -101,7 +105,10 @@ def _plain_scalar(text: str) -> Any:
     if lowered in _BOOLS:
         return _BOOLS[lowered]
     if _INT.fullmatch(text):
-        return int(text, 0) if text[:2] in ("0x", "0o") else int(text)
+        try:
+            return int(text, 0) if text[:2] in ("0x", "0o") else int(text)
+        except ValueError:  # over 4,300 digits: Python will not read it
+            raise _LongNumber from None
     if _FLOAT.fullmatch(text):
         return float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
     return text
@@ -226,7 +233,7 @@ def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], dept
         return node.value
     try:
         return _plain_scalar(node.value)
-    except ValueError:  # an integer of more than 4,300 digits: Python will not read it
+    except _LongNumber:
         b.problems.append(_long_number(node.value, start.line, start.column))
         return node.value
 
