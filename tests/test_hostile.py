@@ -825,3 +825,40 @@ def test_import_of_special_numbers(tmp_path: Path) -> None:
         code, out, _ = exolint(tmp_path, "import", str(source), "--output", str(tmp_path / source.stem))
         assert code == 1, out
         assert f"{source}:" in out
+
+
+def test_diagnose_evicts_the_oldest_open_session_and_says_so(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    from linter.commands.diagnose import protocol_log
+
+    monkeypatch.setattr(protocol_log, "MAX_OPEN", 3)
+    lines = [
+        "#Log-Type: SMTP Send Protocol Log",
+        "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,"
+        "event,data,context",
+    ]
+    for n in range(10):  # sessions that never end
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(
+            [
+                "2026-11-26T09:00:00.100Z",
+                "Outbound",
+                f"S{n}",
+                0,
+                "10.0.0.11:1",
+                "104.47.11.202:25",
+                "*",
+                "",
+                "",
+            ]
+        )
+        lines.append(out.getvalue())
+    log = tmp_path / "SEND20261126-1.log"
+    log.write_text("\n".join(lines) + "\n")
+    root = beside_example(tmp_path, {})
+    code, out, err = cli(root, "diagnose", str(log), "--root", str(root))
+    assert code == 0, err
+    assert "10 sessions read" in out
+    assert "7 closed before their end because 3 sessions were open (the oldest first)" in out
