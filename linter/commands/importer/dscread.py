@@ -42,7 +42,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.\\:-]*")
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z0-9_?:]+)(?:\.[A-Za-z0-9_]+)*")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\b")
 _INTERPOLATION = re.compile(r"\$[A-Za-z_{(?:]")
-_BLANKS = re.compile(r"[ \t\r\ufeff]+")
+_BLANKS = re.compile(r"[ \t\r\ufeff\n]+")
 
 
 MAX_TOKENS = 1_000_000
@@ -81,13 +81,13 @@ class _Reader:
         text = self.text
         while self.at < len(text):
             char = text[self.at]
-            if char == "\n":
-                if not self.tokens or self.tokens[-1].kind != "nl":  # blank lines separate nothing more
-                    self.add("nl", "\n")
-                self.line += 1
-                self.at += 1
-            elif char in " \t\r\ufeff":
-                self.at = _BLANKS.match(text, self.at).end()  # type: ignore[union-attr]
+            if char in " \t\r\ufeff\n":  # a run of blanks and line breaks at once
+                end = _BLANKS.match(text, self.at).end()  # type: ignore[union-attr]
+                breaks = text.count("\n", self.at, end)
+                if breaks and (not self.tokens or self.tokens[-1].kind != "nl"):
+                    self.add("nl", "\n")  # blank lines separate nothing more than one break does
+                self.line += breaks
+                self.at = end
             elif char == "`" and text[self.at + 1 : self.at + 2] in ("\n", "\r"):
                 self.at += 1  # a line continuation
                 if text.startswith("\r", self.at):
