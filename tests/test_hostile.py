@@ -149,6 +149,7 @@ def test_special_numbers_in_configuration(tmp_path: Path, name: str, text: str, 
 
 
 def test_a_failure_on_one_file_is_that_files_finding(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import linter.load.loader as loader
     import linter.load.parse as parse
 
     real = parse.parse_yaml
@@ -159,6 +160,7 @@ def test_a_failure_on_one_file_is_that_files_finding(cli, tmp_path: Path, monkey
         return real(path, text, *args, **kwargs)
 
     monkeypatch.setattr(parse, "parse_yaml", failing)
+    monkeypatch.setattr(loader, "parse_yaml", failing)  # where the loader took it from
     root = beside_example(tmp_path, {})
     code, out, err = cli(root, "check", "--root", str(root), "--format", "json")
     assert code == 1, err
@@ -534,6 +536,9 @@ def test_five_thousand_accepted_domains(tmp_path: Path) -> None:
 
 def test_overlap_checks_do_not_compare_every_pair(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import linter.domain.names as names
+    import linter.hybrid.topology
+    import linter.lint.checks.accepted_domain
+    import linter.lint.checks.domain_overlap  # noqa: F401
 
     calls = 0
     real = names.pattern_covers
@@ -544,6 +549,13 @@ def test_overlap_checks_do_not_compare_every_pair(cli, tmp_path: Path, monkeypat
         return real(outer, inner)
 
     monkeypatch.setattr(names, "pattern_covers", counted)
+    for module in (
+        "linter.lint.checks.domain_overlap",
+        "linter.hybrid.topology",
+        "linter.lint.checks.accepted_domain",
+    ):
+        if hasattr(sys.modules.get(module), "pattern_covers"):
+            monkeypatch.setattr(f"{module}.pattern_covers", counted)
     count = 2000
     root = write_files(tmp_path, _many_domains(count))
     code, _, err = cli(root, "check", "--root", str(root), "--format", "json")

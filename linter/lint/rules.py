@@ -11,12 +11,19 @@ import json
 import string
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.lint.checks import CHECKS
+from linter.lint.config import ConfigError
 from linter.lint.regex import untrusted
+from linter.load.files import read_regular, stays_inside
+from linter.load.parse import ParseError, parse_yaml
+from linter.load.resources import data_dir
 from linter.model import Rule
+from linter.objects.definitions import kind_schema
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
@@ -47,8 +54,6 @@ def is_builtin(rule: Rule) -> bool:
 def _rule_validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from linter.load.resources import data_dir
-
     schema = json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)
 
@@ -70,6 +75,10 @@ def shown_path(path: Path) -> str:
 LineOf = Callable[[Sequence[Any]], int]
 
 
+MAX_RULE_BYTES = 1024 * 1024
+"""A rule file is a page of YAML; one from the repository may be anything (a FIFO, a giant)."""
+
+
 def load_rule(path: Path, label: str | None = None, trusted: bool = False, custom: bool = False) -> Rule:
     """Read one rule file. ``trusted`` (exolint's own rules, which the test suite validates in
     full) skips the JSON Schema validation of the file and its params: most of the start-up time.
@@ -78,11 +87,8 @@ def load_rule(path: Path, label: str | None = None, trusted: bool = False, custo
 
 
 def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, LineOf]:
-    from linter.lint.checks import CHECKS
-    from linter.load.parse import ParseError, parse_yaml
-
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_RULE_BYTES).decode("utf-8")
         document, problems = parse_yaml(shown, text)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(shown, 1, f"cannot be read: {exc}") from None
@@ -181,8 +187,7 @@ def _validate(data: dict[str, Any], line_of: LineOf, fail: Callable[..., RuleErr
     for outcome, cases in data["examples"].items():
         for index, case in enumerate(cases):
             for rel in case["files"]:
-                parts = PurePosixPath(rel).parts
-                if not parts or parts[0] == "/" or ".." in parts or "\\" in rel:
+                if not stays_inside(rel):
                     raise fail(
                         ("examples", outcome, index, "files", rel),
                         f"examples/{outcome}/{index}/files: {rel!r} must be a relative path inside "
@@ -260,7 +265,6 @@ def _check_where(scope: dict[str, Any], fail: Callable[..., RuleError]) -> None:
     kind = scope.get("kind")
     if not kind or kind == "Certificate":
         return
-    from linter.objects.definitions import kind_schema
 
     names = kind_schema(kind).names
     for name in scope.get("where", {}):
@@ -274,11 +278,6 @@ def _check_where(scope: dict[str, Any], fail: Callable[..., RuleError]) -> None:
 def configure(rules: list[Rule], config: Config) -> list[Rule]:
     """Apply a configuration's severity and option overrides; options are merged over the rule's
     params, validated against its primitive and prepared again."""
-    from dataclasses import replace
-
-    from linter.lint.checks import CHECKS
-    from linter.lint.config import ConfigError
-
     by_id = {r.id: r for r in rules}
     for section, overrides in (("severity", config.severity), ("options", config.options)):
         for rule_id in overrides:
@@ -320,8 +319,6 @@ def configured_directories(config: Config) -> list[Path]:
     """The configuration's rule directories: each must exist and lie below the configuration
     file's own directory, since a pull request can change the configuration and exolint must not
     be pointed at files elsewhere on the machine (their text would show in error messages)."""
-    from linter.lint.config import ConfigError
-
     if not config.rules or config.path is None:
         return []
     base = config.path.parent.resolve()
@@ -342,8 +339,6 @@ def configured_directories(config: Config) -> list[Path]:
 
 def rule_label(path: Path) -> str:
     """How findings and messages name a rule file: ``rules/<area>/<file>`` for exolint's own."""
-    from linter.load.resources import data_dir
-
     builtin = data_dir("rules").resolve()
     resolved = path.resolve()
     if builtin in resolved.parents:
@@ -355,8 +350,6 @@ def load_rules(directories: Sequence[Path] | None = None, files: Sequence[Path] 
     """exolint's own rules and an organisation's, from ``directories`` and single ``files``; ids
     and names unique. An organisation's rules are validated in full, and so is a built-in rule
     file named in ``files`` (``exolint test-rules rules/...`` in a checkout of exolint)."""
-    from linter.load.resources import data_dir
-
     builtin = data_dir("rules")
     inside_builtin = builtin.resolve()
     own: list[tuple[Path, Path | None]] = [(p, d) for d in directories or () for p in rule_files(d)]

@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+from linter.load.parse import yaml_scanner
 from linter.model import SuppressionComment
 
 TOKEN = "exolint:"
@@ -53,8 +54,6 @@ def _inside_scalars(text: str, places: list[tuple[int, int]]) -> set[tuple[int, 
     syntax error (EX001), which stays reported whatever they say."""
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.tokens import ScalarToken
-
-    from linter.load.parse import yaml_scanner
 
     inside: set[tuple[int, int]] = set()
     scanner = yaml_scanner(text)

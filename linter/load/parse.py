@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from linter.model import Document, Pointer
@@ -330,8 +331,6 @@ class _Json:
         return match.end() if match else offset
 
     def value(self, offset: int, pointer: Pointer, depth: int, key_at: tuple[int, int]) -> tuple[Any, int]:
-        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
-
         text = self.text
         offset = self.skip(offset)
         line, column = self.where(offset)
@@ -368,8 +367,6 @@ class _Json:
         return result, end
 
     def mapping(self, offset: int, pointer: Pointer, depth: int) -> tuple[dict[str, Any], int]:
-        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
-
         result: dict[str, Any] = {}
         offset = self.skip(offset)
         if self.text.startswith("}", offset):

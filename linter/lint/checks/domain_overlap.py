@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import normalize, pattern_covers
 from linter.lint.checks.params import property_and_report
 from linter.model import Hit, Object, Ref
 from linter.objects.scopes import Scope
@@ -31,8 +32,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str, str | None]:
 
 
 def _name(obj: Object, name: str) -> str | None:
-    from linter.domain.names import normalize
-
     try:
         return normalize(str(obj.get(name, "")))
     except ValueError:
@@ -71,17 +70,25 @@ class _Index:
         return sorted(found)
 
 
+class _Indexes:
+    """One scope's indexes, by (kind, property, subdomains flag); made once per scope."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.made: dict[tuple[str, str, str | None], _Index] = {}
+
+    def get(self, kind: str, name: str, subdomains: str | None) -> _Index:
+        key = (kind, name, subdomains)
+        if key not in self.made:
+            self.made[key] = _Index(self.scope.of(kind), name, subdomains)
+        return self.made[key]
+
+
 def _index(scope: Scope, kind: str, name: str, subdomains: str | None) -> _Index:
-    key = f"domain-overlap:{kind}:{name}:{subdomains}"
-    index = scope.memo.get(key)
-    if index is None:
-        index = scope.memo[key] = _Index(scope.of(kind), name, subdomains)
-    return index
+    return scope.derived(_Indexes).get(kind, name, subdomains)
 
 
 def check(params: tuple[str, str, str | None], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import pattern_covers
-
     name, report, subdomains = params
     peers = scope.of(obj.kind)
     index = _index(scope, obj.kind, name, subdomains)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from linter.domain.untrusted import line_start, printable
+from linter.model import SuppressedBy
 
 if TYPE_CHECKING:
     from linter.model import Finding, Report, Suppressed
@@ -59,7 +60,8 @@ def render(report: Report, color: bool = False, show_suppressed: bool = False) -
         lines.append(f"{where} {f.rule_id} {severity} {printable(f.message)}")
     if show_suppressed:
         for s in report.suppressed:
-            where = f"{printable(str(s.path))}:{s.line}" if s.kind == "configuration" else "an inline comment"
+            configured = s.kind is SuppressedBy.CONFIGURATION
+            where = f"{printable(str(s.path))}:{s.line}" if configured else "an inline comment"
             lines.append(f"{line(s.finding)} [{suppression_note(s)}; by {where}]")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
