@@ -100,7 +100,7 @@ def test_deep_nesting_in_the_diff_base(tmp_path: Path) -> None:
     ("files", "expected"),
     [
         pytest.param(
-            {"nan.yaml": "kind: InboundConnector\nName: x\nConnectorType: .NaN\n"},
+            {"nan.yaml": "kind: InboundConnector\nName: x\nRequireTls: .NaN\n"},
             ("nan.yaml", "EX005", 3),
             id="nan",
         ),
@@ -108,7 +108,7 @@ def test_deep_nesting_in_the_diff_base(tmp_path: Path) -> None:
             {"inf.yaml": "kind: InboundConnector\nName: .Inf\n"}, ("inf.yaml", "EX005", 2), id="inf"
         ),
         pytest.param(
-            {"inf.yaml": "kind: InboundConnector\nName: x\nConnectorType: -.INF\n"},
+            {"inf.yaml": "kind: InboundConnector\nName: x\nComment: -.INF\n"},
             ("inf.yaml", "EX005", 3),
             id="minus-inf",
         ),
@@ -253,11 +253,11 @@ def test_key_material_is_redacted_in_every_format(tmp_path: Path) -> None:
     body = "".join(lines[1:-1])
     files = {
         "exo/pasted.yaml": (
-            "kind: InboundConnector\nName: pasted\nConnectorType: OnPremises\nSenderDomains: ['*']\n"
-            f'TlsSenderCertificateName: "{block}"\nRequireTls: "{body}"\n'
+            "kind: InboundConnector\nName: pasted\nConnectorType: Partner\nSenderDomains: [fabrikam.com]\n"
+            f'RequireTls: "{body}"\nCloudServicesMailEnabled: "{block}"\n'
         ),
         "exo/kind.yaml": f'kind: "{block}"\nName: "{body[:200]}"\n',
-        "exo/folded.yaml": "kind: InboundConnector\nName: folded\nConnectorType: |\n"
+        "exo/folded.yaml": "kind: InboundConnector\nName: folded\nRequireTls: |\n"
         + "".join(f"  {line}\n" for line in lines),
     }
     root = beside_example(tmp_path, files)

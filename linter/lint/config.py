@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from linter.load.files import read_regular
 from linter.load.parse import ParseError, parse_yaml
 from linter.load.resources import data_dir
 
@@ -82,8 +83,6 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def _text(path: Path) -> str:
-    from linter.load.files import read_regular
-
     try:
         return read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from linter import ids
+from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
+from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
+    SEVERITY_RANK,
     Certificate,
     Checked,
     Finding,
@@ -101,8 +104,6 @@ class Engine:
         key: tuple[str, str],
         repair: Repair | None = None,
     ) -> Finding:
-        from linter.domain.untrusted import redact
-
         # everything a finding shows may hold what a definition holds: a pasted private key
         # never leaves the engine (the fingerprint is a hash, and keeps the identity as written)
         return Finding(
@@ -134,9 +135,10 @@ class Engine:
         findings: list[Finding] = []
         targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
         for obj in targets:
+            unsure = scope.unsure_of(obj)
             for rule in self.by_kind.get(obj.kind, ()):
-                if not matches(rule.where, obj):
-                    continue
+                if not matches(rule.where, obj) or (unsure and unsure & _judged(rule)):
+                    continue  # out of scope, or it would judge a value an input rule reported
 
                 primitive = CHECKS[rule.check or ""]
                 if checked is not None:
@@ -153,6 +155,13 @@ class Engine:
         """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
         found: list[Claim] = []
         tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
+        if scope.tenant is not None:  # one tenant in two directories is EX013 (see _same_tenant)
+            where = Location.at(scope.tenant.path, span(scope.tenant.document, scope.tenant.raw_pointer(())))
+            found.append(
+                Claim(
+                    SAME_TENANT, scope.directory, tenant, label(scope.tenant), scope.tenant, (), where, None
+                )
+            )
         for obj in scope.objects:
             for rule in self.across.get(obj.kind, ()):
                 if not matches(rule.where, obj):
@@ -165,15 +174,20 @@ class Engine:
         return found
 
     def cross_findings(self, claims: list[Claim]) -> list[Finding]:
-        """A claim that overlaps a claim of another scope is a finding, with the others related."""
+        """A claim that overlaps a claim of another scope is a finding, with the others related.
+
+        Scopes of one tenant (one Tenant Name in two directories) are one EX013 finding, never a
+        clash of the tenant with itself."""
+        findings = self._same_tenant([c for c in claims if c.rule_id == SAME_TENANT])
         groups: dict[tuple[str, str], list[Claim]] = {}
         for claim in claims:
+            if claim.rule_id == SAME_TENANT:
+                continue
             primitive = CHECKS[self.rules[claim.rule_id].check or ""]
             groups.setdefault((claim.rule_id, primitive.bucket(claim.value)), []).append(claim)
-        findings: list[Finding] = []
         for (rule_id, _), group in groups.items():
             rule = self.rules[rule_id]
-            near = _overlapping(CHECKS[rule.check or ""], group)
+            near = overlapping_claims(CHECKS[rule.check or ""], group)
             for claim in group:
                 others, more = near(claim)
                 if not others:
@@ -223,6 +237,40 @@ class Engine:
                 )
         return findings
 
+    def _same_tenant(self, tenants: list[Claim]) -> list[Finding]:
+        """A Tenant whose Name another directory's Tenant also has: one finding at each later
+        definition, the first as related location."""
+        by_name: dict[str, list[Claim]] = {}
+        for claim in sorted(tenants, key=lambda c: (c.location.path, c.location.line)):
+            by_name.setdefault(tenant_key(claim.tenant), []).append(claim)
+        findings: list[Finding] = []
+        rule = self.rules["EX013"]
+        for group in by_name.values():
+            first = group[0]
+            for claim in group[1:]:
+                message = (
+                    f'Tenant "{claim.tenant}" is also defined in {first.location.path}, so one tenant has '
+                    f"two scopes ({claim.scope or 'the lint root'} and {first.scope or 'the lint root'}); "
+                    "rules "
+                    "check each directory's connectors, domains and certificates apart and cannot see the "
+                    "whole deployment. Keep one tenant in one directory (one Tenant definition), or remove "
+                    "the copy that no longer describes it"
+                )
+                related = (Location(*_span_of(first.location), "the same tenant, defined first"),)
+                findings.append(
+                    self._finding(
+                        rule,
+                        claim.location.path,
+                        Span(*_span_of(claim.location)[1:]),
+                        message,
+                        claim.scope,
+                        obj=claim.obj,
+                        related=related,
+                        key=(claim.obj.identity, "two scopes"),
+                    )
+                )
+        return findings
+
     def _crash(self, rule: Rule, obj: Object, scope: Scope, exc: Exception) -> Finding:
         message = (
             f"{label(obj)}: rule {rule.id} ({rule.name}) failed with {type(exc).__name__}: {exc}; "
@@ -248,8 +296,11 @@ class Engine:
             "value": shown(current),
             **hit.values,
         }
-        message = (fill(rule.message, values) if rule.message else None) or f"{label(obj)}: {hit.message}"
-        fix = fill(rule.fix, values) if rule.fix else None
+        templated = fill(rule.message, values) if rule.message and hit.at_most is None else None
+        message = templated or f"{label(obj)}: {hit.message}"
+        fix = fill(rule.fix, values) if rule.fix and hit.at_most is None else None
+        if hit.at_most is not None and SEVERITY_RANK[hit.at_most] < SEVERITY_RANK[rule.severity]:
+            rule = replace(rule, severity=hit.at_most)
         return self._finding(
             rule,
             obj.path,
@@ -263,41 +314,6 @@ class Engine:
             key=(obj.identity, pointer_text(hit.pointer)),
             repair=_repair(rule, obj, hit.pointer, values),
         )
-
-
-SHOWN_OTHERS = 10
-"""Other claims a cross-scope finding names; thousands of tenants can claim one value."""
-
-
-def _overlapping(primitive: Any, group: list[Claim]) -> Any:
-    """claim -> (up to SHOWN_OTHERS overlapping claims of other scopes, how many more).
-
-    Claims are compared by distinct value, through the primitive's index when it has one
-    (``overlapping``), so a bucket of thousands of claims is not compared pair by pair."""
-    by_value: dict[Any, list[Claim]] = {}
-    for claim in group:
-        by_value.setdefault(claim.value, []).append(claim)
-    values = list(by_value)
-    if hasattr(primitive, "overlapping"):
-        near: dict[Any, list[Any]] = primitive.overlapping(values)
-    else:
-        near = {v: [w for w in values if primitive.overlap(v, w)] for v in values}
-    in_scope: dict[tuple[Any, str], int] = {}
-    for claim in group:
-        in_scope[claim.value, claim.scope] = in_scope.get((claim.value, claim.scope), 0) + 1
-    position = {id(claim): i for i, claim in enumerate(group)}
-
-    def others(claim: Claim) -> tuple[list[Claim], int]:
-        wider = near[claim.value]
-        total = sum(len(by_value[w]) - in_scope.get((w, claim.scope), 0) for w in wider)
-        shown: list[Claim] = []
-        for w in wider:
-            shown += [o for o in by_value[w] if o.scope != claim.scope][: SHOWN_OTHERS - len(shown)]
-            if len(shown) == SHOWN_OTHERS:
-                break
-        return sorted(shown, key=lambda o: position[id(o)]), total - len(shown)
-
-    return others
 
 
 def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -> Repair | None:
@@ -321,7 +337,8 @@ def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -
     current = _value_at(obj.document.data, raw)
     if current == value:
         return None
-    return Repair(raw, current, value, line=_key_line(obj, raw))
+    note = (fill(rule.repair.get("note", ""), values) or "").strip()
+    return Repair(raw, current, value, line=_key_line(obj, raw), note=note)
 
 
 def _key_line(obj: Object, raw: Pointer) -> int | None:
@@ -348,6 +365,34 @@ def _location(ref: Ref) -> Location:
 
 
 # --- one run ---------------------------------------------------------------------------------
+
+
+def _judged(rule: Rule) -> frozenset[str]:
+    """The property names a rule's scope and params mention: what its verdict depends on. Asked
+    only for objects with an unsure property, which are few."""
+    names: set[str] = set(rule.where)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            names.add(value)
+        elif isinstance(value, dict):
+            names.update(k for k in value if isinstance(k, str))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(rule.params)
+    return frozenset(names)
+
+
+SAME_TENANT = "EX013"
+"""The claim every scope with a Tenant makes: its tenant name, which no other scope may have."""
+
+
+def _span_of(location: Location) -> tuple[str, int, int, int, int]:
+    return (location.path, location.line, location.column, location.end_line, location.end_column)
 
 
 PARALLEL_MIN_SCOPES = 64

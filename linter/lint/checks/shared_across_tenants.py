@@ -12,7 +12,7 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from linter.domain.ips import SenderIPError, parse_sender_ip
-from linter.domain.names import base, normalize, pattern_covers
+from linter.domain.names import base, covering_patterns, normalize, pattern_covers
 from linter.model import Object, Pointer
 from linter.objects.scopes import Scope
 
@@ -73,8 +73,6 @@ def overlapping(values: list[Value]) -> dict[Value, list[Value]]:
     """value -> the values it overlaps (itself included), for the distinct values of one bucket:
     networks pair by pair (a /24 holds at most 511 distinct ones), names through an index of
     the patterns that cover each name and the names under each wildcard."""
-    from linter.domain.names import base, covering_patterns
-
     nets = [v for v in values if isinstance(v, IPv4Network)]
     names = [v for v in values if isinstance(v, str)]
     near: dict[Value, list[Value]] = {a: [b for b in nets if a.overlaps(b)] for a in nets}
