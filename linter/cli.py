@@ -75,18 +75,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return EXIT_FINDINGS if args.run(args) else EXIT_CLEAN
     except UsageError as exc:
-        print(f"exolint: {exc}", file=sys.stderr)
+        from linter.domain.untrusted import printable  # only a run that fails needs it
+
+        print(f"exolint: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
+        from linter.domain.untrusted import printable
         from linter.lint.rules import RuleError
 
         if debug:
             raise
         if isinstance(exc, RuleError):
-            print(str(exc), file=sys.stderr)
+            print(printable(str(exc)), file=sys.stderr)
         else:
             print(
-                f"exolint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                f"exolint: internal error: {type(exc).__name__}: {printable(str(exc))} "
+                "(run with --debug for details)",
                 file=sys.stderr,
             )
         return EXIT_USAGE

@@ -19,8 +19,9 @@ from typing import Literal
 from linter import ids
 from linter.load.certs import private_key_blocks, read_certificate_file
 from linter.load.comments import read_comments
+from linter.load.files import NotARegularFile, TooLarge, read_regular
 from linter.load.globs import glob_matches
-from linter.load.parse import ParseError, parse_json, parse_yaml
+from linter.load.parse import AliasBudget, ParseError, parse_json, parse_yaml
 from linter.load.resources import kind_schemas
 from linter.model import Certificate, Document, Problem, Span, SuppressionComment
 
@@ -40,6 +41,19 @@ def _names_our_kind() -> re.Pattern[str]:
     """``kind: <one of exolint's kinds>``, read from schemas/ (a file that fails to parse)."""
     kinds = "|".join(kind.lower() for kind in kind_schemas())
     return re.compile(rf"""(?i)kind["']?\s*:\s*["']?({kinds})\b""")
+
+
+@cache
+def _may_hide_kind() -> re.Pattern[str]:
+    """A file can hold a definition without the word kind in its text: an escaped key
+    (``"\\u006bind"``), an alias used as a key, or a look-alike key beside one of the kinds."""
+    kinds = "|".join(kind.lower() for kind in kind_schemas())
+    return re.compile(rf"""(?im)"[^"\n]*\\|\*[^\s\[\]{{}},]+\s*:|:\s*["']?(?:{kinds})["']?\s*(?:#.*)?$""")
+
+
+def may_hide_kind(text: str) -> bool:
+    """The text might hold a kind key or a kind name that a plain search of the text misses."""
+    return _may_hide_kind().search(text) is not None
 
 
 @dataclass
@@ -102,6 +116,17 @@ def _line_span(line: int, column: int = 0) -> Span:
 FIRST_LINE = Span(1, 1, 1, 1)
 
 
+def failed_file(rel: str, exc: Exception) -> Problem:
+    """exolint's own failure on one file: that file's finding, and the run goes on."""
+    return Problem(
+        ids.UNREADABLE_FILE,
+        rel,
+        FIRST_LINE,
+        f"{rel} could not be read: exolint failed with {type(exc).__name__}: {exc}; the rest of "
+        "the repository was linted; please report this with the file",
+    )
+
+
 def decode(data: bytes) -> tuple[str | None, int]:
     """Text of a definition file; UTF-8 (with or without BOM) or UTF-16 with a BOM, as
     PowerShell's Out-File writes it. On failure: (None, byte offset of the first bad byte)."""
@@ -136,6 +161,7 @@ class Loader:
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
         self._tracked: dict[str, tuple[list[str], list[str]]] | Literal[False] | None = None
+        self.aliases = AliasBudget()  # shared by every file this loader reads
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -271,10 +297,10 @@ class Loader:
         import hashlib
 
         raw = self._bytes(rel)
-        if isinstance(raw, int):
-            return f"over the limit: {raw}"
+        if isinstance(raw, TooLarge):
+            return f"over the limit: {raw.size}"
         if isinstance(raw, OSError):
-            return f"unreadable: {raw.errno}"
+            return f"unreadable: {type(raw).__name__} {raw.errno}"
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
     def release(self) -> None:
@@ -286,30 +312,29 @@ class Loader:
         """Drop the bytes digest() or peek() kept for a file that will not be loaded."""
         self._raw.pop(rel, None)
 
-    def _bytes(self, rel: str) -> bytes | int | OSError:
-        """The file's bytes (kept until load() takes them); its size when that is over the limit
-        for its kind of file; or why it cannot be read. One open, one fstat, one read."""
-        raw = self.overlay.get(rel) if self.overlay else None
-        if raw is None:
-            raw = self._raw.get(rel)
+    def _bytes(self, rel: str) -> bytes | OSError:
+        """The file's bytes (kept until load() takes them), or why they cannot be read: TooLarge
+        over the limit for its kind of file, NotARegularFile, another OSError. One open, one read."""
         limit = MAX_CERTIFICATE_BYTES if rel.lower().endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        raw = self.overlay.get(rel) if self.overlay else None  # an editor's buffer, not yet saved
         if raw is not None:
-            return len(raw) if len(raw) > limit else raw
-        try:
-            with open(self.path(rel), "rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                if size > limit:
-                    return size
-                raw = stream.read()
-        except OSError as exc:
-            return exc
-        self._raw[rel] = raw
+            return TooLarge(self.absolute(rel), len(raw), limit) if len(raw) > limit else raw
+        raw = self._raw.get(rel)
+        if raw is None:
+            try:
+                raw = read_regular(self.absolute(rel), limit)
+            except OSError as exc:
+                return exc
+            self._raw[rel] = raw
         return raw
 
     def load(self, rel: str) -> LoadedFile:
         cached = self._files.get(rel)
         if cached is None:
-            cached = self._load(rel)
+            try:
+                cached = self._load(rel)
+            except Exception as exc:  # exolint's own failure on one file must not end the run
+                cached = LoadedFile(rel, problems=[failed_file(rel, exc)])
             self._files[rel] = cached
         return cached
 
@@ -328,25 +353,37 @@ class Loader:
                 )
             )
             return loaded
-        data = self._bytes(rel)
-        self._raw.pop(rel, None)
-        if isinstance(data, int):
-            limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
+        try:
+            data = self._bytes(rel)
+            self._raw.pop(rel, None)
+            if isinstance(data, OSError):
+                raise data
+        except TooLarge as exc:
             loaded.problems.append(
                 Problem(
                     ids.INPUT_LIMIT,
                     rel,
                     FIRST_LINE,
-                    f"{rel} is {data:,} bytes, over the {limit:,}-byte limit for this kind of file; "
-                    "it was not read",
+                    f"{rel} is {exc.size:,} bytes or more, over the {limit:,}-byte limit for this kind of "
+                    "file; it was not read",
                 )
             )
             return loaded
-        if isinstance(data, OSError):
+        except NotARegularFile as exc:
             loaded.problems.append(
                 Problem(
-                    ids.UNREADABLE_FILE, rel, FIRST_LINE, f"{rel} cannot be read: {data.strerror or data}"
+                    ids.UNREADABLE_FILE,
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is {exc.what}, not a regular file; exolint reads only regular files, "
+                    "so it was skipped: remove it from the repository",
                 )
+            )
+            return loaded
+        except OSError as exc:
+            loaded.problems.append(
+                Problem(ids.UNREADABLE_FILE, rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
             )
             return loaded
         if lower.endswith(CERTIFICATE_SUFFIXES):
@@ -399,14 +436,16 @@ class Loader:
                 Problem(ids.EMPTY_FILE, rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
             )
             return
-        if not _MENTIONS_KIND.search(text):
+        if not _MENTIONS_KIND.search(text) and not may_hide_kind(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
         is_json = rel.lower().endswith(".json")
         if not is_json and "exolint:" in text:  # JSON has no comments
             loaded.comments = read_comments(text)
-        parser = parse_json if is_json else parse_yaml
         try:
-            document, parse_problems = parser(rel, text)
+            if is_json:
+                document, parse_problems = parse_json(rel, text)
+            else:
+                document, parse_problems = parse_yaml(rel, text, self.aliases)
         except ParseError as exc:
             if not _names_our_kind().search(text):
                 return  # another tool's file that happens to have a kind key (a Helm template, ...)
@@ -423,5 +462,5 @@ class Loader:
             return
         loaded.document = document
         for p in parse_problems:
-            rule = ids.DUPLICATE_KEY if p.code == "duplicate-key" else ids.YAML_SYNTAX
+            rule = {"duplicate-key": ids.DUPLICATE_KEY, "limit": ids.INPUT_LIMIT}.get(p.code, ids.YAML_SYNTAX)
             loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), p.message))
