@@ -46,7 +46,12 @@ def read_regular(path: Path, limit: int) -> bytes:
         if not stat.S_ISREG(mode):
             what = next((name for test, name in _KINDS if test(mode)), "a socket or other special file")
             raise NotARegularFile(path, what)
-        data = handle.read(limit + 1)
+        # ask for what fstat says (plus one byte, to see a file that grew or a size of 0 that is
+        # not true), not for limit + 1 bytes: that would allocate the whole limit for every file
+        expected = min(os.fstat(fd).st_size, limit) + 1
+        data = handle.read(expected)
+        if len(data) == expected:
+            data += handle.read(limit + 1 - len(data))
         if len(data) > limit:
             raise TooLarge(path, max(os.fstat(fd).st_size, len(data)), limit)
         return data
