@@ -44,16 +44,18 @@ def _names_our_kind() -> re.Pattern[str]:
 
 
 @cache
-def _may_hide_kind() -> re.Pattern[str]:
+def _may_hide_kind(kind: str | None) -> re.Pattern[str]:
     """A file can hold a definition without the word kind in its text: an escaped key
-    (``"\\u006bind"``), an alias used as a key, or a look-alike key beside one of the kinds."""
-    kinds = "|".join(kind.lower() for kind in kind_schemas())
+    (``"\\u006bind"``), an alias used as a key, or a look-alike key beside one of the kinds
+    (``kind``, else any of exolint's)."""
+    kinds = kind or "|".join(k.lower() for k in kind_schemas())
     return re.compile(rf"""(?im)"[^"\n]*\\|\*[^\s\[\]{{}},]+\s*:|:\s*["']?(?:{kinds})["']?\s*(?:#.*)?$""")
 
 
-def may_hide_kind(text: str) -> bool:
-    """The text might hold a kind key or a kind name that a plain search of the text misses."""
-    return _may_hide_kind().search(text) is not None
+def may_hide_kind(text: str, kind: str | None = None) -> bool:
+    """The text might hold a kind key or a kind name (``kind``, lower case, else any of
+    exolint's) that a plain search of the text misses."""
+    return _may_hide_kind(kind).search(text) is not None
 
 
 @dataclass

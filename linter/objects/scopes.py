@@ -117,7 +117,7 @@ class ScopeFinder:
         loaded = self.loader.loaded(rel)
         if loaded is None:
             text = self.loader.peek(rel)
-            if not _NAMES_TENANT.search(text) and not may_hide_kind(text):
+            if not _NAMES_TENANT.search(text) and not may_hide_kind(text, "tenant"):
                 return False  # decided without parsing: the text names no Tenant
         document = (loaded or self.loader.load(rel)).document
         if document is None:
