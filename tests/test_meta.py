@@ -102,7 +102,7 @@ def test_readme_quick_start_is_two_commands() -> None:
     block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     assert block.splitlines() == [
         "pip install . && exolint check examples/contoso-renewed-certificate",
-        'pip install -e ".[test]" && python -m pytest',
+        'pip install -e ".[test]" && python -m pytest -n auto',
     ]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.rstrip().splitlines()[-1] == block.splitlines()[1], "CI must run the README's test command"

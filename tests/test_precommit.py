@@ -30,6 +30,11 @@ import pytest
 from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+SHARED_STORE = pytest.mark.xdist_group("pre-commit")
+"""Tests of the ``hooks`` fixture run on one pytest-xdist worker, which builds its environment once."""
+
 HEALTHY = REPO / "examples" / "contoso-healthy"
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
 POLICIES = REPO / "examples" / "policies"
@@ -136,10 +141,9 @@ def pre_commit(home: Path, cwd: Path, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
-    base = tmp_path_factory.mktemp("pre-commit")
-    home = base / "home"
-    snapshot = base / "exolint"
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This working tree, committed into a git repository of its own."""
+    snapshot = tmp_path_factory.mktemp("snapshot") / "exolint"
     snapshot.mkdir()
     for rel in working_tree_files(REPO):
         target = snapshot / rel
@@ -147,6 +151,13 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
         shutil.copy2(REPO / rel, target, follow_symlinks=False)
     init_repo(snapshot)
     commit(snapshot, "snapshot of the working tree under test")
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def hooks(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Hooks:
+    base = tmp_path_factory.mktemp("pre-commit")
+    home = base / "home"
     rev = git(snapshot, "rev-parse", "HEAD").strip()
     config = base / "pre-commit-config.yaml"
     hooks = [{"id": "exolint", "args": AS_OF}, {"id": "exolint-all", "args": AS_OF}, {"id": "exolint-rules"}]
@@ -176,6 +187,7 @@ def staged(path: Path) -> list[str]:
     return git(path, "diff", "--cached", "--name-only").split()
 
 
+@SHARED_STORE
 @pytest.mark.parametrize(
     ("hook", "name", "args"),
     [
@@ -207,6 +219,7 @@ def test_hook_passes_healthy_and_fails_after_renewal(
     assert "550 5.7.64" in after.output
 
 
+@SHARED_STORE
 def test_changed_file_reports_the_finding_of_its_scope(hooks: Hooks, deployment: Path) -> None:
     # The renewed certificate was imported and committed earlier; nothing uses it yet.
     shutil.copy(RENEWED / RENEWED_CERT, deployment / RENEWED_CERT)
@@ -238,6 +251,7 @@ def test_changed_file_reports_the_finding_of_its_scope(hooks: Hooks, deployment:
     assert unrelated.status("exolint") == "Passed", unrelated.output
 
 
+@SHARED_STORE
 def test_changed_files_hook_sees_upper_case_extensions(hooks: Hooks, deployment: Path) -> None:
     # exolint matches file extensions without regard to case; the hook's `files` must too, or a
     # PFX exported as EXPORT.PFX is committed without EX901 ever running on it.
@@ -249,6 +263,7 @@ def test_changed_files_hook_sees_upper_case_extensions(hooks: Hooks, deployment:
     assert [(f[0], f[3]) for f in result.findings()] == [("certs/EXPORT.PFX", "EX901")], result.output
 
 
+@SHARED_STORE
 def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deployment: Path) -> None:
     shutil.copytree(POLICIES, deployment / "policies")
     (deployment / ".exolint.yaml").write_text("rules: [policies]\n", encoding="utf-8")
@@ -285,16 +300,17 @@ def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deploy
     )
 
 
-def test_try_repo_fresh_clone_and_dirty_tree(hooks: Hooks, deployment: Path, tmp_path: Path) -> None:
+def test_try_repo_fresh_clone_and_dirty_tree(snapshot: Path, deployment: Path, tmp_path: Path) -> None:
+    # try-repo builds the hook environment in a temporary store of its own on every call, so this
+    # test needs no shared store and can run beside the others
+    home = tmp_path / "home"
     copy_tree(RENEWED, deployment)
     commit(deployment, "Renew the transport certificate as smtp.contoso.com")
 
     # A fresh clone: try-repo uses its HEAD as it is.
     clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", str(hooks.repo), str(clone))
-    clean = pre_commit(
-        hooks.home, deployment, "try-repo", str(clone), "exolint", "--all-files", "--color", "never"
-    )
+    git(tmp_path, "clone", "-q", str(snapshot), str(clone))
+    clean = pre_commit(home, deployment, "try-repo", str(clone), "exolint", "--all-files", "--color", "never")
     assert "uncommitted changes" not in clean.output
     assert clean.code == 1, clean.output
     assert clean.hook_exit_code() == 1, clean.output
@@ -307,7 +323,7 @@ def test_try_repo_fresh_clone_and_dirty_tree(hooks: Hooks, deployment: Path, tmp
     assert text.count("\nseverity: error\n") == 1
     rule.write_text(text.replace("\nseverity: error\n", "\nseverity: warning\n"), encoding="utf-8")
     dirty = pre_commit(
-        hooks.home,
+        home,
         deployment,
         "try-repo",
         str(clone),
