@@ -59,6 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="REF",
         help="report only findings that the git commit REF does not have (for pull requests)",
     )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when the directories hold no definitions or certificates (default: exit 2)",
+    )
 
 
 class _FormatAction(argparse.Action):
@@ -98,23 +103,59 @@ def run(args: argparse.Namespace) -> bool:
     from linter.report.formatters import FORMATTERS
 
     report = lint(args)
+    if not args.allow_empty and _nothing_found(report, args.paths):
+        where = " ".join(args.paths) or f"the lint root {lint_root(args)}"
+        raise UsageError(
+            f"{where}: no definitions or certificates found, so nothing was checked; point exolint at "
+            "the folder that holds them, or pass --allow-empty to accept an empty run"
+        )
     if args.baseline or args.diff_base:
         from linter.report.baseline import new_findings
 
         report.findings, report.known = new_findings(report.findings, _known_before(args))
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     for name, destination in outputs:
+        shown = _relative_to_cwd(report, lint_root(args)) if name == "text" else report
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            sys.stdout.write(FORMATTERS[name](report, color=color, show_suppressed=args.show_suppressed))
+            sys.stdout.write(FORMATTERS[name](shown, color=color, show_suppressed=args.show_suppressed))
         else:
-            text = FORMATTERS[name](report, color=False, show_suppressed=args.show_suppressed)
+            text = FORMATTERS[name](shown, color=False, show_suppressed=args.show_suppressed)
             write_atomic(Path(destination), text)
     fail_on = args.fail_on or configuration(args).fail_on or "error"
     if fail_on == "none":
         return False
     threshold = SEVERITY_RANK[fail_on]
     return any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
+
+
+def _relative_to_cwd(report: Report, root: Path) -> Report:
+    """The report with its findings' paths relative to the working directory, as text shows them
+    (as ruff does), so that a terminal or an editor opens them from where exolint ran. The other
+    formats keep root-relative paths: CI services resolve those against the repository."""
+    import dataclasses
+
+    cwd = Path.cwd()
+    if cwd.resolve() == root:
+        return report
+
+    def moved(path: str) -> str:
+        return Path(os.path.relpath(root / path, cwd)).as_posix()
+
+    findings = [dataclasses.replace(f, path=moved(f.path)) for f in report.findings]
+    suppressed = [
+        dataclasses.replace(s, finding=dataclasses.replace(s.finding, path=moved(s.finding.path)))
+        for s in report.suppressed
+    ]
+    return dataclasses.replace(report, findings=findings, suppressed=suppressed)
+
+
+def _nothing_found(report: Report, paths: list[str]) -> bool:
+    """A run over directories (the default) that found nothing to lint: a CI gate pointed at the
+    wrong folder must not pass quietly. Named files, as pre-commit passes them, may hold none."""
+    if report.objects or report.certificates or report.findings or report.suppressed:
+        return False
+    return all(Path(p).is_dir() for p in paths)
 
 
 def lint_root(args: argparse.Namespace) -> Path:
