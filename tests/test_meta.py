@@ -118,3 +118,25 @@ def test_every_python_package_is_in_the_wheel() -> None:
     assert packages <= listed, (
         f"add {sorted(packages - listed)} to [tool.setuptools] packages in pyproject.toml"
     )
+
+
+def test_license_changelog_and_version_agree() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "MIT"
+    assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
+    from linter import __version__
+
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [Unreleased]" in changelog
+    # Keep a Changelog: the newest released version first, with its date
+    versions = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", changelog, re.M)
+    assert versions and versions[0] == __version__, "add a CHANGELOG.md section for the version"
+
+
+def test_readme_installs_and_pins_only_what_exists() -> None:
+    """No package index holds exolint and no release is tagged: install from git, pin a commit."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"pip install exolint\b", readme)
+    assert not re.search(r"^\s*rev: v\d", readme, re.M)
