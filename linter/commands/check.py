@@ -114,8 +114,9 @@ def run(args: argparse.Namespace) -> bool:
 
         report.findings, report.known = new_findings(report.findings, _known_before(args))
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
+    root = lint_root(args)
     for name, destination in outputs:
-        shown = _relative_to_cwd(report, lint_root(args)) if name == "text" else report
+        shown = _rebased(report, root, _path_base(name, root))
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
             sys.stdout.write(FORMATTERS[name](shown, color=color, show_suppressed=args.show_suppressed))
@@ -129,20 +130,41 @@ def run(args: argparse.Namespace) -> bool:
     return any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
 
 
-def _relative_to_cwd(report: Report, root: Path) -> Report:
-    """The report with its findings' paths relative to the working directory, as text shows them
-    (as ruff does), so that a terminal or an editor opens them from where exolint ran. The other
-    formats keep root-relative paths: CI services resolve those against the repository."""
+CI_FORMATS = ("sarif", "github", "gitlab", "junit")
+
+
+def _path_base(format_name: str, root: Path) -> Path:
+    """What a format's paths are relative to. Text: the working directory, as ruff prints them, so
+    that a terminal or an editor opens them from where exolint ran. The formats a CI service reads:
+    the top of the git work tree, which is how GitHub and GitLab name a repository's files, also
+    under ``--root sub/dir``. JSON: the lint root, as findings and baselines name files."""
+    from linter.load.files import find_root
+
+    if format_name == "text":
+        return Path.cwd().resolve()
+    if format_name in CI_FORMATS:
+        return find_root(root)
+    return root
+
+
+def _rebased(report: Report, root: Path, base: Path) -> Report:
+    """The report with its findings' root-relative paths made relative to ``base``."""
     import dataclasses
 
-    cwd = Path.cwd()
-    if cwd.resolve() == root:
+    if base == root:
         return report
 
     def moved(path: str) -> str:
-        return Path(os.path.relpath(root / path, cwd)).as_posix()
+        return Path(os.path.relpath(root / path, base)).as_posix()
 
-    findings = [dataclasses.replace(f, path=moved(f.path)) for f in report.findings]
+    findings = [
+        dataclasses.replace(
+            f,
+            path=moved(f.path),
+            related=tuple(dataclasses.replace(r, path=moved(r.path)) for r in f.related),
+        )
+        for f in report.findings
+    ]
     suppressed = [
         dataclasses.replace(s, finding=dataclasses.replace(s.finding, path=moved(s.finding.path)))
         for s in report.suppressed
