@@ -16,13 +16,32 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory and rename, so a reader never sees half."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write through a temporary file in the same directory and rename, so a reader never sees half.
+
+    A file that exists keeps its mode (an edited file does not become private, nor a script lose
+    its execute bit); a new file gets the mode ``open()`` would give it (0666 less the umask). Text
+    is written as UTF-8, byte for byte: no line-ending translation."""
+    import stat
     import tempfile
 
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        tmp.write(data)
+    try:
+        os.chmod(tmp.name, mode)
+        os.replace(tmp.name, path)
+    except OSError:
+        os.unlink(tmp.name)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
