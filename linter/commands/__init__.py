@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "test-rules": "test_rules",
     "rules": "rules",
     "explain": "explain",
+    "schema": "schema",
     "import": "importer",
     "diagnose": "diagnose",
     "fix": "fix",
