@@ -186,7 +186,7 @@ def test_exolint_schema_command(cli, tmp_path: Path) -> None:  # type: ignore[no
 def test_the_editor_page_snippets(validator: Draft7Validator) -> None:
     import re
 
-    page = (REPO / "docs" / "editor.md").read_text(encoding="utf-8")
+    page = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
     [modeline] = re.findall(r"^```yaml\n(.*?)^```$", page, re.M | re.S)
     assert modeline.startswith("# yaml-language-server: $schema=")
     document, _ = parse_yaml("inbound-connector.yaml", modeline)

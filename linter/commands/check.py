@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="outputs",
         action=_FormatAction,
         choices=REPORT_FORMATS,
-        help="text (default; github under GitHub Actions), json, sarif, junit, github or gitlab; repeatable",
+        help="text (github under GitHub Actions), json, sarif, junit, github, gitlab, markdown; repeatable",
     )
     parser.add_argument(
         "--output",
@@ -115,6 +115,12 @@ def run(args: argparse.Namespace) -> bool:
         report.findings, report.known = new_findings(report.findings, _known_before(args))
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     root = lint_root(args)
+    if any(name == "markdown" for name, _ in outputs):
+        from linter.report.flow import pictures
+
+        config = configuration(args)
+        globs = (config.include, config.exclude)
+        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
     for name, destination in outputs:
         shown = _rebased(report, root, _path_base(name, root))
         if destination is None:

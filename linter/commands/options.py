@@ -28,7 +28,7 @@ class Parser(argparse.ArgumentParser):
             )
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
 
 
 def _ids(text: str) -> list[str]:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -356,9 +357,10 @@ def _lint_scopes(
     rules: list[Rule],
     as_of: dt.date | None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    overlay: Mapping[str, bytes] | None = None,
 ) -> _Partial:
     """Lint some scopes in this process; each scope is independent of the others."""
-    finder = ScopeFinder(Loader(root, *globs))
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     engine = Engine(rules, as_of)
     partial = _Partial()
     for directory in directories:
@@ -389,20 +391,25 @@ def lint(
     rules: list[Rule],
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    overlay: Mapping[str, bytes] | None = None,
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
-    Scopes share nothing, so a repository of many tenants is split across processes."""
-    directories = ScopeFinder(Loader(root, *globs)).scopes_for(targets or [""])
+    ``overlay`` gives the content of some files (rel -> bytes) instead of what is on disk: an
+    editor's unsaved buffers. Scopes share nothing, so a repository of many tenants is split
+    across processes."""
+    directories = ScopeFinder(Loader(root, *globs, overlay=overlay)).scopes_for(targets or [""])
     workers = _workers(len(directories))
     if workers == 1:
-        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs)]
+        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs, overlay)]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs) for c in chunks if c]
+            futures = [
+                pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs, overlay) for c in chunks if c
+            ]
             partials = [f.result() for f in futures]
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
