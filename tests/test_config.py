@@ -97,7 +97,10 @@ def test_options_change_a_threshold(cli, write) -> None:  # type: ignore[no-unty
         ),
         ("nonsense: 1\n", ".exolint.yaml:1: nonsense: not a setting (settings here: include, exclude,"),
         ("severity: {EX999: error}\n", ".exolint.yaml:1: EX999 is not a rule"),
-        ("options:\n  EX503: {dayz: 3}\n", ".exolint.yaml:2: options of EX503: Additional properties"),
+        (
+            "options:\n  EX503: {dayz: 3}\n",
+            ".exolint.yaml:2: options of EX503: dayz is not an option (options: within_days,",
+        ),
         ("ignore: [EX1\n", ".exolint.yaml:2: "),
     ],
 )

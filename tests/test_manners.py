@@ -140,6 +140,10 @@ def test_mistaken_names_get_a_suggestion(cli, write, args: list[str], message: s
             "did you mean warning?",
         ),
         (
+            "select: [EX5]\noptions:\n  EX503:\n    within_dayz: 3\n",
+            ".exolint.yaml:4: options of EX503: within_dayz is not an option; did you mean within_days?",
+        ),
+        (
             "severity:\n  EX601: eror\n",
             ".exolint.yaml:2: severity/EX601: 'eror' is not one of error, warning, info; did you mean error?",
         ),
