@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -46,36 +47,23 @@ def test_inputs_reach_scripts_only_through_the_environment() -> None:
     assert set(action()["inputs"]) >= {"paths", "fail-on", "formats", "sarif-file"}
 
 
-def run_action(tmp_path: Path, workspace: Path, inputs: dict[str, str]) -> tuple[int, str, Path]:
-    """Run the action's run steps in ``workspace``; (exit code of the last step, log, summary)."""
-    spec = action()
-    values = {name: str(i.get("default", "")) for name, i in spec["inputs"].items()} | inputs
-    action_path = tmp_path / "action"
-    for rel in working_tree_files(REPO):
-        (action_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / rel, action_path / rel, follow_symlinks=False)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", venv], check=True)
-    runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
-    summary, outputs = tmp_path / "step-summary.md", tmp_path / "output.txt"
-    drop = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "GITHUB_ACTIONS", "PIP_USER")
-    base = clean_env(
-        drop,
-        PATH=f"{venv / 'bin'}:{clean_env()['PATH']}",
-        PYTHONNOUSERSITE="1",
-        GITHUB_ACTION_PATH=str(action_path),
-        GITHUB_STEP_SUMMARY=str(summary),
-        GITHUB_OUTPUT=str(outputs),
-        RUNNER_TEMP=str(runner_temp),
-    )
-    log, code = "", 0
-    for step in spec["runs"]["steps"]:
-        if "run" not in step:
-            continue
+@dataclass(frozen=True)
+class Runner:
+    """A runner with the action checked out (a copy of this working tree) and its install step run."""
+
+    base: Path
+    env: dict[str, str]
+
+    def steps(self) -> list[dict]:  # type: ignore[type-arg]
+        return [step for step in action()["runs"]["steps"] if "run" in step]
+
+    def run_step(
+        self, step: dict, workspace: Path, inputs: dict[str, str]
+    ) -> subprocess.CompletedProcess[str]:  # type: ignore[type-arg]
         assert step["shell"] == "bash"
-        env = base | {k: values[EXPRESSION.match(v)[1]] for k, v in step.get("env", {}).items()}  # type: ignore[index]
-        proc = subprocess.run(
+        values = {name: str(i.get("default", "")) for name, i in action()["inputs"].items()} | inputs
+        env = self.env | {k: values[EXPRESSION.match(v)[1]] for k, v in step.get("env", {}).items()}  # type: ignore[index]
+        return subprocess.run(
             ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
             cwd=workspace,
             env=env,
@@ -83,31 +71,77 @@ def run_action(tmp_path: Path, workspace: Path, inputs: dict[str, str]) -> tuple
             text=True,
             timeout=600,
         )
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory: pytest.TempPathFactory) -> Runner:
+    base = tmp_path_factory.mktemp("runner")
+    action_path = base / "action"
+    for rel in working_tree_files(REPO):
+        (action_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, action_path / rel, follow_symlinks=False)
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", venv], check=True)
+    drop = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "GITHUB_ACTIONS", "PIP_USER")
+    env = clean_env(
+        drop,
+        PATH=f"{venv / 'bin'}:{clean_env()['PATH']}",
+        PYTHONNOUSERSITE="1",
+        GITHUB_ACTION_PATH=str(action_path),
+    )
+    made = Runner(base, env)
+    install, *_ = made.steps()
+    assert install["name"] == "Install exolint"
+    installed = made.run_step(install, base, {})
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    # the step installed the action's copy into the virtualenv: nothing else answers to `linter`
+    where = subprocess.run(
+        ["python", "-c", "import linter; print(linter.__file__)"],
+        cwd=base,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert where.startswith(str(venv)), where
+    return made
+
+
+def run_action(
+    runner: Runner, tmp_path: Path, workspace: Path, inputs: dict[str, str]
+) -> tuple[int, str, Path]:
+    """Run the action's steps after the install in ``workspace``, with the files GitHub gives a
+    step; (exit code of the last step, log, job summary)."""
+    summary, outputs = tmp_path / "step-summary.md", tmp_path / "output.txt"
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    files = {
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+        "RUNNER_TEMP": str(runner_temp),
+    }
+    step_runner = Runner(runner.base, runner.env | files)
+    log, code = "", 0
+    _, *steps = step_runner.steps()
+    for step in steps:
+        proc = step_runner.run_step(step, workspace, inputs)
         log += proc.stdout + proc.stderr
         code = proc.returncode
-        if code and step is not spec["runs"]["steps"][-1]:
+        if code and step is not steps[-1]:
             raise AssertionError(f"step {step.get('name')} failed:\n{log}")
-        if step.get("name") == "Install exolint":
-            # the step installed this working tree into the virtualenv, and nothing else runs
-            where = subprocess.run(
-                ["python", "-c", "import linter; print(linter.__file__)"],
-                cwd=workspace,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            assert where.startswith(str(venv)), where
     assert f"exit-code={code}\n" in outputs.read_text(encoding="utf-8")
     return code, log, summary
 
 
 @pytest.mark.slow
-def test_the_action_on_the_renewed_example(tmp_path: Path) -> None:
+@pytest.mark.xdist_group("action")  # one worker installs the action once for both
+def test_the_action_on_the_renewed_example(runner: Runner, tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(RENEWED, workspace / "tenants" / "contoso")
     (workspace / ".git").mkdir()  # the top of the repository, as actions/checkout leaves it
-    code, log, summary = run_action(tmp_path, workspace, {"args": "--as-of 2026-11-26", "paths": "tenants"})
+    code, log, summary = run_action(
+        runner, tmp_path, workspace, {"args": "--as-of 2026-11-26", "paths": "tenants"}
+    )
     assert code == 1, log
 
     # annotations in the log, on the connectors' lines
@@ -134,18 +168,22 @@ def test_the_action_on_the_renewed_example(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_action_passes_a_healthy_repository_and_stops_a_wrong_folder(tmp_path: Path) -> None:
+@pytest.mark.xdist_group("action")  # one worker installs the action once for both
+def test_the_action_passes_a_healthy_repository_and_stops_a_wrong_folder(
+    runner: Runner, tmp_path: Path
+) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(REPO / "examples" / "contoso-healthy", workspace / "contoso")
     (workspace / "empty").mkdir()
     (workspace / ".git").mkdir()
-    code, log, summary = run_action(tmp_path, workspace, {"args": "--as-of 2026-11-26"})
+    code, log, summary = run_action(runner, tmp_path, workspace, {"args": "--as-of 2026-11-26"})
     assert code == 0, log
     assert "No finding reaches fail-on error." in summary.read_text(encoding="utf-8")
     assert json.loads((workspace / "exolint.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
 
-    summary.unlink()
-    code, log, summary = run_action(tmp_path / "again", workspace, {"paths": "empty"})
+    again = tmp_path / "again"
+    again.mkdir()
+    code, log, summary = run_action(runner, again, workspace, {"paths": "empty"})
     assert code == 2, log
     text = summary.read_text(encoding="utf-8")
     assert "exolint could not run (exit 2)" in text and "no definitions or certificates found" in text
