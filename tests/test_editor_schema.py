@@ -12,7 +12,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from linter.load.parse import parse_yaml
-from linter.objects.definitions import KIND_SCHEMAS, build_objects, candidates
+from linter.load.resources import kind_schemas
+from linter.objects.definitions import build_objects, candidates
 from linter.objects.editor_schema import combined_schema
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,8 +60,10 @@ def test_draft_07_and_help_for_every_property(validator: Draft7Validator) -> Non
     schema = validator.schema
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert not keywords(schema) & NEWER_THAN_DRAFT_07
-    assert schema["definitions"]["definition"]["properties"]["kind"]["anyOf"][0]["enum"] == list(KIND_SCHEMAS)
-    for kind in KIND_SCHEMAS:
+    assert schema["definitions"]["definition"]["properties"]["kind"]["anyOf"][0]["enum"] == list(
+        kind_schemas()
+    )
+    for kind in kind_schemas():
         for name, prop in schema["definitions"][kind]["properties"].items():
             assert prop.get("description"), f"{kind}.{name} has no description to show on hover"
     # completion offers the documented choices

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,7 +113,8 @@ def run(args: argparse.Namespace) -> bool:
     if args.baseline or args.diff_base:
         from linter.report.baseline import new_findings
 
-        report.findings, report.known = new_findings(report.findings, _known_before(args))
+        findings, known = new_findings(report.findings, _known_before(args))
+        report = replace(report, findings=findings, known=known)
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     root = lint_root(args)
     if any(name == "markdown" for name, _ in outputs):
@@ -120,7 +122,8 @@ def run(args: argparse.Namespace) -> bool:
 
         config = configuration(args)
         globs = (config.include, config.exclude)
-        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
+        drawn = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
+        report = replace(report, pictures=drawn)
     for name, destination in outputs:
         shown = _rebased(report, root, _path_base(name, root))
         if destination is None:

@@ -26,17 +26,17 @@ def run(args: argparse.Namespace) -> bool:
     from linter.domain.spelling import did_you_mean
     from linter.errors import UsageError
     from linter.load.files import write_atomic
-    from linter.objects.definitions import KIND_SCHEMAS
+    from linter.load.resources import kind_schemas
     from linter.objects.editor_schema import combined_schema, kind_schema_07
 
     if args.kind is None:
         schema = combined_schema()
     else:
-        kind = next((k for k in KIND_SCHEMAS if k.lower() == args.kind.lower()), None)
+        kind = next((k for k in kind_schemas() if k.lower() == args.kind.lower()), None)
         if kind is None:
             raise UsageError(
-                f"{args.kind}: not a kind{did_you_mean(args.kind, KIND_SCHEMAS)} "
-                f"(kinds: {', '.join(KIND_SCHEMAS)})"
+                f"{args.kind}: not a kind{did_you_mean(args.kind, kind_schemas())} "
+                f"(kinds: {', '.join(kind_schemas())})"
             )
         schema = kind_schema_07(kind)
     text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

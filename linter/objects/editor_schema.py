@@ -102,17 +102,19 @@ def _keywords(node: Any) -> set[str]:
 
 def kind_schema_07(kind: str) -> dict[str, Any]:
     """One kind's schema, standing alone, as draft-07."""
-    from linter.objects.definitions import KIND_SCHEMAS, kind_schema
+    from linter.load.resources import kind_schemas
+    from linter.objects.definitions import kind_schema
 
     body = _draft_07(kind_schema(kind).schema)
-    return {"$schema": DRAFT_07, "$id": f"{BASE}{KIND_SCHEMAS[kind]}.schema.json", **body}
+    return {"$schema": DRAFT_07, "$id": f"{BASE}{kind_schemas()[kind]}.schema.json", **body}
 
 
 def combined_schema() -> dict[str, Any]:
     """Every kind's schema under ``definitions``, chosen by ``kind`` with if/then."""
-    from linter.objects.definitions import KIND_SCHEMAS, kind_schema
+    from linter.load.resources import kind_schemas
+    from linter.objects.definitions import kind_schema
 
-    kinds = list(KIND_SCHEMAS)
+    kinds = list(kind_schemas())
     definitions: dict[str, Any] = {kind: _draft_07(kind_schema(kind).schema) for kind in kinds}
     definitions["definition"] = {
         "description": "An exolint definition: its kind names the schema its other properties follow.",

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from linter.domain.dn import format_tls_certificate_name
+from linter.domain.names import Coverage, best_coverage, pattern_covers, safe_name
+from linter.domain.ndr import NDRS
 from linter.domain.powershell import double_quoted as q
 from linter.hybrid import topology as hybrid
 
@@ -55,20 +58,13 @@ def _in_repository(scope: Scope, cert: SeenCertificate) -> Certificate | None:
     return next((c for c in scope.certificates if c.thumbprint == cert.thumbprint), None)
 
 
-def safe_name(scope: Scope, cert: SeenCertificate) -> str:
-    """The TlsSenderCertificateName that matches the certificate by a documented rule: what
-    linter.hybrid.attribution suggests for the same certificate when the repository holds it."""
-    from linter.domain.names import base, is_wildcard
-    from linter.hybrid.attribution import safe_name as attribution_safe_name
-
+def suggested_name(scope: Scope, cert: SeenCertificate) -> str:
+    """The TlsSenderCertificateName that matches the certificate by a documented rule, read from
+    the repository's copy of the certificate when it holds one (as linter.hybrid.attribution does)."""
     known = _in_repository(scope, cert)
     if known is not None:
-        return attribution_safe_name(known)
-    name = (cert.common_name or (cert.names[0] if cert.names else "")).lower()
-    try:
-        return f"*.{base(name)}" if is_wildcard(name) else name
-    except ValueError:
-        return name
+        return safe_name(known.common_names, known.names)
+    return safe_name((cert.common_name,), cert.names)
 
 
 def diagnose(scope: Scope | None, session: Session, send_connector: Object | None) -> Diagnosis:
@@ -131,8 +127,6 @@ def _tls_failed(scope: Scope | None, session: Session, connector: Object | None,
             c for c in resolution.same_issuer if not c.is_ca
         ]
         if len(candidates) == 1:
-            from linter.domain.dn import format_tls_certificate_name
-
             new = format_tls_certificate_name(candidates[0].issuer, candidates[0].subject)
             found.fixes.append(
                 f"Set-SendConnector -Identity {q(connector.identity)} -TlsCertificateName {q(new)}"
@@ -159,8 +153,6 @@ def _tls_failed(scope: Scope | None, session: Session, connector: Object | None,
 
 
 def _relay_denied(scope: Scope | None, session: Session, connector: Object | None, found: Diagnosis) -> None:
-    from linter.domain.names import Coverage, best_coverage
-
     cert = session.presented
     if cert is None:
         found.reasons.append(
@@ -178,7 +170,7 @@ def _relay_denied(scope: Scope | None, session: Session, connector: Object | Non
         _compare_with_repository(scope, cert, connector, found)
     onprem = hybrid.onpremises_inbound(scope)
     named = [c for c in onprem if hybrid.has_text(c, "TlsSenderCertificateName")]
-    suggested = safe_name(scope, cert)
+    suggested = suggested_name(scope, cert)
     if not named:
         what = "no enabled OnPremises inbound connector"
         if onprem:
@@ -258,8 +250,6 @@ def _covered_anyway(scope: Scope, cert: SeenCertificate, inbound: Object, found:
 def _under_accepted(scope: Scope, name: str) -> bool:
     """Whether a certificate name is, or lies under, an accepted domain: the certificate domain
     the relay requirement asks for (exchange-facts 7, S21, S30)."""
-    from linter.domain.names import pattern_covers
-
     return any(pattern_covers(f"*.{domain}", name) for domain in hybrid.accepted_domains(scope))
 
 
@@ -272,14 +262,12 @@ def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
     )
     if scope is not None and cert is not None and not any(_under_accepted(scope, n) for n in cert.names):
         found.fixes.append(
-            f"add an accepted domain that covers {safe_name(scope, cert)} (the certificate domain), "
+            f"add an accepted domain that covers {suggested_name(scope, cert)} (the certificate domain), "
             "so mail with any MAIL FROM is attributed"
         )
 
 
 def _other_reply(code: str, text: str, found: Diagnosis) -> None:
-    from linter.domain.ndr import NDRS
-
     known = NDRS.get(code)
     if known is not None:
         found.reasons.append(f"{text}: {known[1]}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import Coverage, base, best_coverage, connector_name_problem, is_wildcard, safe_name
 from linter.hybrid import topology as hybrid
 from linter.lint.checks.params import property_and_report
 from linter.model import Certificate, Hit, Object, Ref
@@ -27,9 +28,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str]:
 
 
 def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import Coverage, base, best_coverage, connector_name_problem, is_wildcard
-    from linter.lint.checks.certificate_coverage import safe_name
-
     name, report = params
     wanted = obj.get(name)
     if not hybrid.is_enabled(obj) or not isinstance(wanted, str) or connector_name_problem(wanted):
@@ -50,7 +48,8 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
         "present": "present" if len(failing) > 1 else "presents",
         "certificate": "; ".join(c.label for c in certificates),
     }
-    suggested = _common_name([p.certificate for _, p in reached], safe_name(certificates[0]))
+    plain = safe_name(certificates[0].common_names, certificates[0].names)
+    suggested = _common_name([p.certificate for _, p in reached], plain)
     if report == "mismatch":
         values["lacks"] = "which does not carry it" if len(certificates) == 1 else "none of which carries it"
         needed = f"a name under {base(wanted)}" if is_wildcard(wanted) else wanted
@@ -65,7 +64,7 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
             values["advice"] = f"Put {needed} on {holder}"
     else:
         values["matched"] = best_coverage(wanted, certificates[0].names)[1] or ""
-        values["suggested"] = suggested or safe_name(certificates[0])
+        values["suggested"] = suggested or plain
     related: list[Ref] = []
     for receiver, presented in failing:
         related.append(
@@ -78,8 +77,6 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
 
 def _common_name(certificates: list[Certificate], candidate: str) -> str | None:
     """``candidate`` when every certificate carries it by an exact match, else None."""
-    from linter.domain.names import Coverage, best_coverage
-
     if candidate and all(best_coverage(candidate, c.names)[0] is Coverage.EXACT for c in certificates):
         return candidate
     return None
