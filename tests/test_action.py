@@ -134,7 +134,6 @@ def run_action(
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("action")  # one worker installs the action once for both
 def test_the_action_on_the_renewed_example(runner: Runner, tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(RENEWED, workspace / "tenants" / "contoso")
@@ -168,7 +167,6 @@ def test_the_action_on_the_renewed_example(runner: Runner, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("action")  # one worker installs the action once for both
 def test_the_action_passes_a_healthy_repository_and_stops_a_wrong_folder(
     runner: Runner, tmp_path: Path
 ) -> None:

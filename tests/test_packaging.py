@@ -21,8 +21,7 @@ from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Slow: each builds an environment once per module, so its tests stay together on one worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
+pytestmark = pytest.mark.slow  # builds a virtualenv and installs exolint into it
 
 EX601_LOCATION = "contoso-renewed-certificate/exo/inbound-connector.yaml:10:1: EX601 [error]"
 EX205_LOCATION = "contoso-renewed-certificate/exo/outbound-connector.yaml:10:1: EX205 [error]"

@@ -9,7 +9,7 @@ Two ways of pointing pre-commit at this repository:
   *temporary store of its own* on every call (``Store(tempdir)`` in ``commands/try_repo.py``;
   ``PRE_COMMIT_HOME`` is not used for it), about ten seconds a call here. For a dirty working
   tree it clones HEAD and commits the staged files and the modified *tracked* files on top (a
-  shadow commit); untracked files are left out. ``test_try_repo_*`` checks both cases once.
+  shadow commit); untracked files are left out. test_precommit_try_repo.py checks both cases once.
 - ``pre-commit run --config`` with a configuration naming a snapshot of this working tree
   (tracked and untracked-but-not-ignored files, committed into a repository of its own) at its
   commit: the same ``run`` code path that try-repo ends in, but with the store in a
@@ -32,8 +32,6 @@ from worktree import clean_env, working_tree_files
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
-SHARED_STORE = pytest.mark.xdist_group("pre-commit")
-"""Tests of the ``hooks`` fixture run on one pytest-xdist worker, which builds its environment once."""
 
 HEALTHY = REPO / "examples" / "contoso-healthy"
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
@@ -187,7 +185,6 @@ def staged(path: Path) -> list[str]:
     return git(path, "diff", "--cached", "--name-only").split()
 
 
-@SHARED_STORE
 @pytest.mark.parametrize(
     ("hook", "name", "args"),
     [
@@ -219,7 +216,6 @@ def test_hook_passes_healthy_and_fails_after_renewal(
     assert "550 5.7.64" in after.output
 
 
-@SHARED_STORE
 def test_changed_file_reports_the_finding_of_its_scope(hooks: Hooks, deployment: Path) -> None:
     # The renewed certificate was imported and committed earlier; nothing uses it yet.
     shutil.copy(RENEWED / RENEWED_CERT, deployment / RENEWED_CERT)
@@ -251,7 +247,6 @@ def test_changed_file_reports_the_finding_of_its_scope(hooks: Hooks, deployment:
     assert unrelated.status("exolint") == "Passed", unrelated.output
 
 
-@SHARED_STORE
 def test_changed_files_hook_sees_upper_case_extensions(hooks: Hooks, deployment: Path) -> None:
     # exolint matches file extensions without regard to case; the hook's `files` must too, or a
     # PFX exported as EXPORT.PFX is committed without EX901 ever running on it.
@@ -263,7 +258,6 @@ def test_changed_files_hook_sees_upper_case_extensions(hooks: Hooks, deployment:
     assert [(f[0], f[3]) for f in result.findings()] == [("certs/EXPORT.PFX", "EX901")], result.output
 
 
-@SHARED_STORE
 def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deployment: Path) -> None:
     shutil.copytree(POLICIES, deployment / "policies")
     (deployment / ".exolint.yaml").write_text("rules: [policies]\n", encoding="utf-8")
@@ -298,42 +292,3 @@ def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deploy
     assert (
         "policies/CO102-sender-ips-in-contoso-range.yaml:3: severity: 'fatal' is not one of" in broken.output
     )
-
-
-def test_try_repo_fresh_clone_and_dirty_tree(snapshot: Path, deployment: Path, tmp_path: Path) -> None:
-    # try-repo builds the hook environment in a temporary store of its own on every call, so this
-    # test needs no shared store and can run beside the others
-    home = tmp_path / "home"
-    copy_tree(RENEWED, deployment)
-    commit(deployment, "Renew the transport certificate as smtp.contoso.com")
-
-    # A fresh clone: try-repo uses its HEAD as it is.
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", str(snapshot), str(clone))
-    clean = pre_commit(home, deployment, "try-repo", str(clone), "exolint", "--all-files", "--color", "never")
-    assert "uncommitted changes" not in clean.output
-    assert clean.code == 1, clean.output
-    assert clean.hook_exit_code() == 1, clean.output
-    # try-repo takes no hook arguments, so judge only the rules that do not depend on the date
-    assert [f for f in clean.findings() if f[3] in ("EX601", "EX205")] == RENEWAL, clean.output
-
-    # A dirty working tree: an uncommitted edit of a tracked file is part of what try-repo runs.
-    (rule,) = (clone / "rules").glob("**/EX601-*.yaml")
-    text = rule.read_text(encoding="utf-8")
-    assert text.count("\nseverity: error\n") == 1
-    rule.write_text(text.replace("\nseverity: error\n", "\nseverity: warning\n"), encoding="utf-8")
-    dirty = pre_commit(
-        home,
-        deployment,
-        "try-repo",
-        str(clone),
-        "exolint",
-        "--all-files",
-        "--verbose",
-        "--color",
-        "never",
-    )
-    assert "Creating temporary repo with uncommitted changes" in dirty.output, dirty.output
-    assert dirty.code == 1, dirty.output  # EX205 still fails
-    renewal = [f for f in dirty.findings() if f[3] in ("EX601", "EX205")]
-    assert renewal == [(INBOUND, 10, 1, "EX601", "warning"), RENEWAL[1]], dirty.output
