@@ -233,3 +233,13 @@ def test_internal_error_is_one_line_without_debug(cli, write, monkeypatch: pytes
     assert code == 2 and "Traceback" not in err and "internal error: RuntimeError: boom" in err
     with pytest.raises(RuntimeError):
         cli(root, "--debug", "check")
+
+
+def test_the_examples_as_a_whole_are_one_tenant_in_two_directories(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
+    """Both examples describe contoso.onmicrosoft.com: one EX013, never a clash of the tenant
+    with itself (EX701/EX702)."""
+    code, out, _ = cli(examples, "check", ".", "--format", "json", *AS_OF)
+    assert code == 1
+    rules = [f["rule_id"] for f in json.loads(out)["findings"]]
+    assert rules.count("EX013") == 1
+    assert not {"EX701", "EX702"} & set(rules)

@@ -12,6 +12,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import printable
+
 if TYPE_CHECKING:
     from linter.model import Finding
 
@@ -74,7 +76,8 @@ def run(args: argparse.Namespace) -> bool:
             diff = difflib.unified_diff(
                 text.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{rel}", f"b/{rel}"
             )
-            sys.stdout.writelines(diff)
+            # the file's own lines, shown as check shows values: no key material, no control character
+            sys.stdout.writelines(printable(line.rstrip("\n")) + "\n" for line in diff)
         elif path.read_bytes() != before:
             for finding in applied:
                 _skip(finding, f"{rel} changed while exolint was editing it; run fix again")
@@ -87,6 +90,9 @@ def run(args: argparse.Namespace) -> bool:
         ids = ", ".join(sorted({f.rule_id for f in applied}))
         verb = "repaired" if args.write else "would repair"
         print(f"{rel}: {verb} {len(applied)} finding{'s' * (len(applied) != 1)} ({ids})", file=sys.stderr)
+        for finding in applied:
+            if finding.repair is not None and finding.repair.note:
+                print(f"{rel}:{finding.line}: {finding.rule_id} {finding.repair.note}", file=sys.stderr)
     if not changed:
         print("nothing to repair", file=sys.stderr)
     elif not args.write:
