@@ -361,3 +361,30 @@ async def test_positions_on_a_line_with_characters_outside_ascii_and_the_bmp(enc
     )
     assert isinstance(values, types.CompletionList)
     assert {i.label for i in values.items} == {"OnPremises", "Partner"}
+
+
+NEW = RENEWED / "exo" / "second-inbound-connector.yaml"
+
+
+@pytest.mark.asyncio
+async def test_a_new_file_never_saved_is_linted_with_the_files_on_disk(client: LanguageClient) -> None:
+    assert not NEW.exists()
+    assert any(d.code == "EX601" for d in await _open(client, INBOUND))
+    # a second inbound connector, in a buffer only, that accepts the certificate the send connector
+    # presents: it attributes the relay, so the first no longer fails; its own name is no accepted
+    # domain of the tenant (tenant.yaml on disk)
+    text = INBOUND.read_text().replace("Name: Inbound from", "Name: Second inbound from")
+    text = text.replace("mail.contoso.com", "smtp.contoso.com")
+    new = await _open(client, NEW, text)
+    assert [d.code for d in new] == ["EX103"]
+    assert new[0].range.start.line == 9
+    inbound = await _published(client, INBOUND.as_uri())
+    assert not any(d.code == "EX601" for d in inbound)
+
+    client.diagnostics.clear()
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=NEW.as_uri()))
+    )
+    assert list(await _published(client, NEW.as_uri())) == []
+    assert any(d.code == "EX601" for d in await _published(client, INBOUND.as_uri()))
+    assert not NEW.exists()

@@ -184,13 +184,18 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ExolintServer, params: types.DidCloseTextDocumentParams) -> None:
+        """Clear the document's findings; the rest of its deployment is linted again without its
+        unsaved text (a buffer never saved is gone altogether)."""
         rel = ls.rel(params.text_document.uri)
         if rel is not None:
+            beside = ls.current().open_beside(rel)
             ls.current().buffers.pop(rel, None)
             ls.findings.pop(rel, None)
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
             )
+            if beside:
+                ls.refresh(ls.uri(beside[0]))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -87,13 +87,21 @@ class Session:
         result: str = finder.scope_of(parent(rel))
         return result
 
-    def lint(self, rel: str) -> dict[str, list[Finding]]:
-        """Findings for every open document in the deployment of ``rel`` (``rel`` included)."""
-        overlay = {r: text.encode("utf-8") for r, text in self.buffers.items()}
-        globs = (self.config.include, self.config.exclude)
-        finder = ScopeFinder(Loader(self.root, *globs, overlay=overlay))
+    def _overlay(self) -> dict[str, bytes]:
+        return {r: text.encode("utf-8") for r, text in self.buffers.items()}
+
+    def open_beside(self, rel: str) -> list[str]:
+        """The open documents in the deployment of ``rel`` (saved or not), ``rel`` left out."""
+        finder = ScopeFinder(Loader(self.root, self.config.include, self.config.exclude, self._overlay()))
         scope = self.scope_of(rel, finder)
-        targets = sorted({rel, *(r for r in self.buffers if self.scope_of(r, finder) == scope)})
+        return sorted(r for r in self.buffers if r != rel and self.scope_of(r, finder) == scope)
+
+    def lint(self, rel: str) -> dict[str, list[Finding]]:
+        """Findings for every open document in the deployment of ``rel`` (``rel`` included); an
+        open document that was never saved is linted as if it were on disk."""
+        overlay = self._overlay()
+        globs = (self.config.include, self.config.exclude)
+        targets = sorted({rel, *self.open_beside(rel)})
         report = lint(self.root, targets, self.active, self.as_of, globs, overlay)
         report = finish(
             report,
