@@ -388,3 +388,51 @@ async def test_a_new_file_never_saved_is_linted_with_the_files_on_disk(client: L
     assert list(await _published(client, NEW.as_uri())) == []
     assert any(d.code == "EX601" for d in await _published(client, INBOUND.as_uri()))
     assert not NEW.exists()
+
+
+class _Recorded(dict):  # type: ignore[type-arg]
+    """The client's diagnostics that also keeps every publication, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, list[types.Diagnostic]]] = []
+
+    def __setitem__(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
+        self.log.append((uri, list(diagnostics)))
+        super().__setitem__(uri, diagnostics)
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[*SERVER.server_command[:-1], "200"],  # a pause a burst of edits fits in
+        server_env=SERVER.server_env,
+    )
+)
+async def patient(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=REPO.as_uri())
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_a_burst_of_edits_is_linted_once_in_its_last_state(patient: LanguageClient) -> None:
+    assert any(d.code == "EX601" for d in await _open(patient, INBOUND))
+    broken = INBOUND.read_text()
+    repaired = broken.replace("mail.contoso.com", "'*.contoso.com'")
+    recorded = _Recorded()
+    patient.diagnostics = recorded
+    states = [repaired, broken, repaired, broken, repaired, broken, repaired]
+    for version, text in enumerate(states, start=2):
+        patient.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=INBOUND.as_uri(), version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+    await _published(patient, INBOUND.as_uri())
+    with pytest.raises(TimeoutError):  # nothing more comes, late or stale
+        await asyncio.wait_for(patient.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 1)
+    ((uri, diagnostics),) = recorded.log
+    assert uri == INBOUND.as_uri() and not any(d.code == "EX601" for d in diagnostics)

@@ -132,11 +132,12 @@ class ExolintServer(LanguageServer):
                 return
             session = self.current()
             self.on_disk.clear()
-            session.buffers = {
-                r: document.source
+            documents = {
+                r: document
                 for u, document in self.workspace.text_documents.items()
                 if (r := self.rel(u)) is not None
             }
+            session.buffers = {r: document.source for r, document in documents.items()}
             linted = session.lint(rel)
         except UsageError as exc:  # a configuration or rule file that cannot be used: say so once
             if str(exc) != self.last_error:
@@ -147,10 +148,12 @@ class ExolintServer(LanguageServer):
         self.last_error = ""
         for path, found in linted.items():
             self.findings[path] = found
-            if path in session.buffers:
+            if path in documents:  # with the version linted, so a client can drop a late answer
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(
-                        uri=self.uri(path), diagnostics=[self.diagnostic(f) for f in found]
+                        uri=documents[path].uri,
+                        version=documents[path].version,
+                        diagnostics=[self.diagnostic(f) for f in found],
                     )
                 )
 
