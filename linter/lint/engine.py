@@ -81,6 +81,7 @@ class Engine:
             scope,
             obj=obj,
             pointer=pointer,
+            related=problem.related if isinstance(problem, DefinitionProblem) else (),
             key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
             repair=_repair(rule, obj, pointer, {"property": str(pointer[0])}) if obj and pointer else None,
         )

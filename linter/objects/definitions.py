@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from linter.load.locate import position, span
-from linter.model import UNNAMED, Certificate, Document, Object, Pointer, Span
+from linter.model import UNNAMED, Certificate, Document, Location, Object, Pointer, Span
 
 KIND_SCHEMAS = {
     "Tenant": "tenant",
@@ -38,6 +38,7 @@ class DefinitionProblem:
     message: str
     obj: Object | None = None
     pointer: Pointer = ()
+    related: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)

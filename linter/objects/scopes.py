@@ -24,6 +24,7 @@ from linter.objects.definitions import (
     kind_value,
     label_of,
 )
+from linter.objects.identities import duplicate_identities
 
 _NAMES_TENANT = re.compile(r"""(?i)kind["']?\s*:\s*["']?tenant\b""")
 
@@ -147,6 +148,7 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     _add_referenced_certificates(loader, scope, problems)
     for obj in scope.objects:
         scope.by_kind.setdefault(obj.kind, []).append(obj)
+    problems.extend(duplicate_identities(scope.objects))
     tenants = scope.of("Tenant")
     for extra in tenants[1:]:
         problems.append(
