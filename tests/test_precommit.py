@@ -321,3 +321,44 @@ def test_try_repo_fresh_clone_and_dirty_tree(hooks: Hooks, deployment: Path, tmp
     assert dirty.code == 1, dirty.output  # EX205 still fails
     renewal = [f for f in dirty.findings() if f[3] in ("EX601", "EX205")]
     assert renewal == [(INBOUND, 10, 1, "EX601", "warning"), RENEWAL[1]], dirty.output
+
+
+FABRIKAM = {
+    "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
+    "tenants/fabrikam/exo/inbound-connector.yaml": (
+        "kind: InboundConnector\nName: Inbound from fabrikam on-premises\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nSenderIPAddresses: [203.0.113.25]\n'
+    ),
+}
+CONTOSO_INBOUND = f"tenants/contoso/{INBOUND}"
+
+
+@pytest.fixture
+def msp(tmp_path: Path) -> Path:
+    """An MSP repository: Contoso's healthy deployment and Fabrikam's, each under tenants/."""
+    path = tmp_path / "msp"
+    init_repo(path)
+    shutil.copytree(HEALTHY, path / "tenants" / "contoso", copy_function=shutil.copy)
+    for rel, text in FABRIKAM.items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text, encoding="utf-8")
+    commit(path, "Contoso and Fabrikam")
+    return path
+
+
+def test_changed_file_that_takes_another_tenants_address_is_blocked(hooks: Hooks, msp: Path) -> None:
+    inbound = msp / CONTOSO_INBOUND
+    inbound.write_text(
+        inbound.read_text(encoding="utf-8") + "SenderIPAddresses: [203.0.113.25]\n", encoding="utf-8"
+    )
+    git(msp, "add", CONTOSO_INBOUND)
+    assert staged(msp) == [CONTOSO_INBOUND]
+    result = run_hook(hooks, msp, "exolint")  # only the staged file: Fabrikam's scope is not linted
+    assert result.code == 1, result.output
+    assert result.hook_exit_code() == 1, result.output
+    clashes = [(f[0], f[3], f[4]) for f in result.findings() if f[3] == "EX701"]
+    assert clashes == [
+        (CONTOSO_INBOUND, "EX701", "error"),
+        ("tenants/fabrikam/exo/inbound-connector.yaml", "EX701", "error"),
+    ], result.output
+    assert "tenant fabrikam.onmicrosoft.com" in result.output

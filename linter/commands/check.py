@@ -55,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="list suppressed findings too (text) and include them, marked, in SARIF",
     )
     parser.add_argument(
+        "--git-deletions",
+        action="store_true",
+        help="also lint the deployments that lose a file in the commit being made (staged deletions, or "
+        "PRE_COMMIT_FROM_REF...PRE_COMMIT_TO_REF); with no PATH, only those (the pre-commit hook's mode)",
+    )
+    parser.add_argument(
         "--diff-base",
         metavar="REF",
         help="report only findings that the git commit REF does not have (for pull requests)",
@@ -180,7 +186,10 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
-    report = lint_scopes(root_override or root, found, rules, args.as_of, (config.include, config.exclude))
+    deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
+    report = lint_scopes(
+        root_override or root, found, rules, args.as_of, (config.include, config.exclude), deleted
+    )
     return finish(
         report,
         config,
@@ -190,6 +199,17 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
         targets=found,
         root=root,
     )
+
+
+def _deleted(root: Path) -> list[str]:
+    """The definition and certificate files under the root that the commit being made deletes."""
+    from linter.load.files import deleted_in_git
+    from linter.load.loader import CERTIFICATE_SUFFIXES, DEFINITION_SUFFIXES
+
+    deleted = deleted_in_git(root)
+    if deleted is None:
+        raise UsageError(f"--git-deletions: {root} is not inside a git work tree")
+    return [d for d in deleted if d.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES)]
 
 
 def _known_before(args: argparse.Namespace) -> frozenset[str]:

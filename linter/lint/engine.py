@@ -357,6 +357,7 @@ def _lint_scopes(
     rules: list[Rule],
     as_of: dt.date | None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    bereaved: frozenset[str] = frozenset(),
 ) -> _Partial:
     """Lint some scopes in this process; each scope is independent of the others."""
     finder = ScopeFinder(Loader(root, *globs))
@@ -375,7 +376,7 @@ def _lint_scopes(
         partial.findings += [engine.from_problem(p, directory) for p in problems]
         partial.findings += engine.run_scope(scope, partial.checked)
         partial.claims += engine.claims(scope)
-    partial.findings = [f for f in partial.findings if _involves(f, targets)]
+    partial.findings = [f for f in partial.findings if _involves(f, targets, bereaved)]
     return partial
 
 
@@ -390,28 +391,46 @@ def lint(
     rules: list[Rule],
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    deleted: list[str] | None = None,
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
+    ``deleted`` names files a commit removes (they are gone from the work tree): the scope each
+    was in is linted too, and all its findings are kept, since what the file held is missing
+    from it. With ``deleted`` given, no targets means only those scopes, not the whole root.
     Scopes share nothing, so a repository of many tenants is split across processes."""
-    directories = ScopeFinder(Loader(root, *globs)).scopes_for(targets or [""])
+    finder = ScopeFinder(Loader(root, *globs))
+    bereaved = frozenset(finder.scope_of(_existing_parent(root, d)) for d in deleted or ())
+    directories = finder.scopes_for(targets or [""]) if targets or deleted is None else []
+    directories += [d for d in sorted(bereaved) if d not in directories]
+    if deleted is not None and not targets:
+        targets = [_NOTHING]  # only the bereaved scopes' findings
     workers = _workers(len(directories))
     if workers == 1:
-        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs)]
+        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs, bereaved)]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs) for c in chunks if c]
+            futures = [
+                pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs, bereaved)
+                for c in chunks
+                if c
+            ]
             partials = [f.result() for f in futures]
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
+    if claims and targets and "" not in targets:
+        # a changed-file run: compare with what the other scopes claim, read from an index
+        from linter.lint.claims_index import claims_elsewhere
+
+        claims += claims_elsewhere(Engine(rules, as_of), root, globs, set(directories), claims)
     if claims:
         across = Engine(rules, as_of).cross_findings(claims)
-        partials.append(_Partial(findings=[f for f in across if _involves(f, targets)]))
+        partials.append(_Partial(findings=[f for f in across if _involves(f, targets, bereaved)]))
     for partial in partials:
         report.scopes += partial.scopes
         report.objects += partial.objects
@@ -429,8 +448,22 @@ def lint(
     return report
 
 
-def _involves(finding: Finding, targets: list[str]) -> bool:
-    return any(involves_path(p, targets) for p in finding.paths)
+_NOTHING = "\0"
+"""A target no path is under: a run of deleted files alone keeps only their scopes' findings."""
+
+
+def _existing_parent(root: Path, path: str) -> str:
+    """The nearest directory above ``path`` that still exists under ``root``."""
+    from linter.objects.scopes import parent
+
+    directory = parent(path)
+    while directory and not (root / directory).is_dir():
+        directory = parent(directory)
+    return directory
+
+
+def _involves(finding: Finding, targets: list[str], bereaved: frozenset[str] = frozenset()) -> bool:
+    return finding.scope in bereaved or any(involves_path(p, targets) for p in finding.paths)
 
 
 def involves_path(path: str, targets: list[str]) -> bool:

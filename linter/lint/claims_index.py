@@ -1,0 +1,126 @@
+"""What the scopes a changed-file run does not lint claim: enough to compare across tenants.
+
+A run given file paths lints only the scopes of those files, yet a value one of them claims
+(a sender IP, a certificate domain) may clash with a tenant elsewhere in the repository. Instead
+of linting every other scope, this lists the repository once and reads the bytes of each
+definition file: only a file that names a kind a cross-scope rule looks at *and* mentions the
+text of a value the linted scopes claim (the first three octets of an address, a domain; any
+file that is not plain ASCII, whose spelling may differ) is parsed, and only its objects are
+built. Their scope and tenant come from the directories above them, as in a full run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from linter.load.loader import DEFINITION_SUFFIXES, MAX_DEFINITION_BYTES, Loader
+from linter.objects.definitions import build_objects
+from linter.objects.scopes import Scope, ScopeFinder, parent
+
+if TYPE_CHECKING:
+    from linter.lint.engine import Claim, Engine
+
+
+def claims_elsewhere(
+    engine: Engine,
+    root: Path,
+    globs: tuple[tuple[str, ...], tuple[str, ...]],
+    linted: set[str],
+    near: list[Claim],
+) -> list[Claim]:
+    """The claims of every scope outside ``linted`` that fall in a bucket of ``near``."""
+    from linter.lint.checks import CHECKS
+
+    if not near or not engine.across:
+        return []
+
+    def bucket_of(claim: Claim) -> tuple[str, str]:
+        return claim.rule_id, CHECKS[engine.rules[claim.rule_id].check or ""].bucket(claim.value)
+
+    wanted = {bucket_of(c) for c in near}
+    hints: set[bytes] | None = set()
+    for claim in near:
+        hint = CHECKS[engine.rules[claim.rule_id].check or ""].hint(claim.value)
+        if hint is None or hints is None:
+            hints = None  # a value without a textual hint: every candidate file is read
+        else:
+            hints.add(hint.lower().encode())
+    kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
+    finder = ScopeFinder(Loader(root, *globs))
+    by_scope: dict[str, Scope] = {}
+    base = str(finder.loader.root)
+    for rel in _definition_files(finder.loader):
+        data = _read(os.path.join(base, rel))
+        if data is None:
+            continue
+        plain = data.isascii()
+        if plain and not kinds.search(data):
+            continue
+        if plain and hints is not None and not any(h in data.lower() for h in hints):
+            continue
+        directory = finder.scope_of(parent(rel))
+        if directory in linted:
+            continue
+        document = finder.loader.load(rel).document
+        if document is None:
+            continue
+        scope = by_scope.get(directory)
+        if scope is None:
+            scope = by_scope[directory] = _with_tenant(finder, directory)
+        for obj in build_objects(document, directory)[0]:
+            if obj.kind in engine.across:
+                scope.objects.append(obj)
+                scope.by_kind.setdefault(obj.kind, []).append(obj)
+    return [c for scope in by_scope.values() for c in engine.claims(scope) if bucket_of(c) in wanted]
+
+
+def _definition_files(loader: Loader) -> list[str]:
+    """Every definition file the run would read, scope boundaries aside."""
+    found: list[str] = []
+    queue = [""]
+    while queue:
+        files, subdirs, _ = loader.listing(queue.pop())
+        found += [f for f in files if f.lower().endswith(DEFINITION_SUFFIXES)]
+        queue += subdirs
+    return found
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DEFINITION_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_DEFINITION_BYTES:
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # as PowerShell's Out-File writes
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return data
+        return text.encode() if text.isascii() else data
+    return data
+
+
+def _with_tenant(finder: ScopeFinder, directory: str) -> Scope:
+    """An empty scope that knows its Tenant (the definitions of its top directory name it)."""
+    scope = Scope(directory)
+    if not finder.is_tenant_dir(directory):
+        return scope
+    files, _, _ = finder.loader.listing(directory)
+    for rel in files:
+        loaded = finder.loader.loaded(rel)  # is_tenant_dir parsed the files that name a Tenant
+        if loaded is None or loaded.document is None or posixpath.dirname(rel) != directory:
+            continue
+        for obj in build_objects(loaded.document, directory)[0]:
+            if obj.kind == "Tenant":
+                scope.objects.append(obj)
+                scope.by_kind.setdefault("Tenant", []).append(obj)
+    return scope

@@ -1,0 +1,203 @@
+"""A run given file paths (as pre-commit passes them) reports what the whole run reports about
+those files: inside their scopes, and across scopes through the index of other tenants' claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TENANTS = {
+    "tenants/contoso/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n",
+    "tenants/contoso/exo/inbound.yaml": (
+        "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nSenderIPAddresses: [203.0.113.25]\n'
+    ),
+    "tenants/contoso/certs/broken.cer": "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",  # noqa: E501
+    "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
+    "tenants/fabrikam/exo/inbound.yaml": (
+        "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nSenderIPAddresses: [198.51.100.7, 203.0.113.0/27]\n'
+    ),
+    "tenants/northwind/tenant.yaml": "kind: Tenant\nName: northwind.onmicrosoft.com\n",
+    "tenants/northwind/exo/inbound.yaml": (
+        "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nSenderIPAddresses: [192.0.2.10]\n'
+    ),
+}
+FABRIKAM = "tenants/fabrikam/exo/inbound.yaml"
+CONTOSO = "tenants/contoso/exo/inbound.yaml"
+
+
+def lines(out: str, rule: str) -> list[str]:
+    return sorted(line.split(f" {rule} ")[0] for line in out.splitlines() if f" {rule} " in line)
+
+
+def test_changed_file_sees_a_clash_with_a_scope_it_does_not_lint(cli, write) -> None:  # type: ignore[no-untyped-def]
+    root = write(TENANTS)
+    _, whole, _ = cli(root, "check", "--select", "EX701")
+    assert lines(whole, "EX701") == [f"{CONTOSO}:5:21:", f"{FABRIKAM}:5:35:"]
+
+    code, out, _ = cli(root, "check", FABRIKAM, "--select", "EX701")
+    assert code == 1, out
+    # both sides involve the changed file: its own finding, and contoso's that names it
+    assert lines(out, "EX701") == lines(whole, "EX701")
+    assert "tenant contoso.onmicrosoft.com" in out
+
+    code, out, _ = cli(root, "check", "tenants/northwind/exo/inbound.yaml")
+    assert code == 0 and "EX701" not in out, out
+
+
+def test_the_index_does_not_lint_the_other_scopes(cli, write, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from linter.load import certs
+
+    read: list[str] = []
+    original = certs.read_certificate_file
+
+    def spy(path: str, data: bytes):  # type: ignore[no-untyped-def]
+        read.append(path)
+        return original(path, data)
+
+    monkeypatch.setattr(certs, "read_certificate_file", spy)
+    root = write(TENANTS)
+    code, out, _ = cli(root, "check", FABRIKAM)
+    assert code == 1 and "EX701" in out
+    assert "EX010" not in out  # contoso's unreadable certificate belongs to a scope not linted
+    assert read == []
+
+
+def test_a_changed_file_in_a_scope_without_claims_reads_no_other_scope(
+    cli, write, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from linter.lint import claims_index
+
+    called: list[object] = []
+    monkeypatch.setattr(claims_index, "claims_elsewhere", lambda *a: called.append(a) or [])
+    root = write({**TENANTS, "tenants/northwind/onprem/send.yaml": "kind: SendConnector\nName: Outbound\n"})
+    cli(root, "check", "tenants/contoso/tenant.yaml")
+    assert len(called) == 1  # contoso claims an address: the index is asked
+    called.clear()
+    write({"tenants/tailspin/tenant.yaml": "kind: Tenant\nName: tailspin.onmicrosoft.com\n"})
+    cli(root, "check", "tenants/tailspin/tenant.yaml")
+    assert called == []
+
+
+def test_directory_target_compares_with_the_rest(cli, write) -> None:  # type: ignore[no-untyped-def]
+    root = write(TENANTS)
+    _, out, _ = cli(root, "check", "tenants/fabrikam", "--select", "EX701")
+    assert lines(out, "EX701") == [f"{CONTOSO}:5:21:", f"{FABRIKAM}:5:35:"]
+    assert isinstance(root, Path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_the_index_reads_files_powershell_wrote(cli, write, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    root = write({k: v for k, v in TENANTS.items() if k != CONTOSO})
+    (root / CONTOSO).parent.mkdir(parents=True)
+    (root / CONTOSO).write_bytes(TENANTS[CONTOSO].encode(encoding))
+    code, out, _ = cli(root, "check", FABRIKAM, "--select", "EX701")
+    assert code == 1 and lines(out, "EX701") == [f"{CONTOSO}:5:21:", f"{FABRIKAM}:5:35:"], out
+
+
+def test_the_index_finds_a_clash_of_certificate_domains(cli, write) -> None:  # type: ignore[no-untyped-def]
+    inbound = (
+        "kind: InboundConnector\nName: Inbound\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nTlsSenderCertificateName: {}\n'
+    )
+    root = write(
+        {
+            "a/tenant.yaml": "kind: Tenant\nName: a.onmicrosoft.com\n",
+            "a/inbound.yaml": inbound.format("'*.Contoso.COM.'"),
+            "b/tenant.yaml": "kind: Tenant\nName: b.onmicrosoft.com\n",
+            "b/inbound.yaml": inbound.format("mail.contoso.com"),
+            "c/tenant.yaml": "kind: Tenant\nName: c.onmicrosoft.com\n",
+            "c/inbound.yaml": inbound.format("mail.fabrikam.com"),
+        }
+    )
+    code, out, _ = cli(root, "check", "b/inbound.yaml", "--select", "EX702")
+    assert code == 1 and lines(out, "EX702") == ["a/inbound.yaml:5:1:", "b/inbound.yaml:5:1:"], out
+
+
+# --- deletions: what pre-commit never passes ---------------------------------------------------
+
+HEALTHY = Path(__file__).resolve().parent.parent / "examples" / "contoso-healthy"
+
+
+def git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    from worktree import clean_env
+
+    proc = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import shutil
+
+    from worktree import GIT_REDIRECTS
+
+    for name in (*GIT_REDIRECTS, "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
+        monkeypatch.delenv(name, raising=False)
+    root = tmp_path / "repo"
+    shutil.copytree(HEALTHY, root / "tenants" / "contoso", copy_function=shutil.copy)
+    write_tenant = TENANTS["tenants/fabrikam/tenant.yaml"]
+    (root / "tenants" / "fabrikam").mkdir()
+    (root / "tenants" / "fabrikam" / "tenant.yaml").write_text(write_tenant, encoding="utf-8")
+    (root / "tenants" / "fabrikam" / "broken.yaml").write_text(
+        "kind: AcceptedDomain\nDomainName: [\n", encoding="utf-8"
+    )
+    git(root, "init", "-q", "--template=")
+    git(root, "config", "user.name", "exolint tests")
+    git(root, "config", "user.email", "tests@exolint.invalid")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "two tenants")
+    return root
+
+
+CERT = "tenants/contoso/certs/mail.contoso.com.cer"
+
+
+def test_a_staged_deletion_lints_the_scope_it_leaves(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(repo, "check", "--git-deletions", "--as-of", "2026-11-26")
+    assert code == 0 and "0 files" in out, out  # nothing staged: nothing to lint
+
+    git(repo, "rm", "-q", CERT)
+    code, out, _ = cli(repo, "check", "--git-deletions", "--as-of", "2026-11-26")
+    assert code == 1, out
+    assert "tenants/contoso/onprem/exchange-certificate.yaml:7:1: EX010" in out
+    assert "tenants/fabrikam" not in out  # the other tenant's broken file is not this commit's
+
+    # without the option, the same run with no paths is the whole repository
+    code, out, _ = cli(repo, "check", "--as-of", "2026-11-26")
+    assert "tenants/fabrikam/broken.yaml" in out
+
+
+def test_a_moved_file_is_deleted_where_it_was(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    git(repo, "mv", CERT, "tenants/fabrikam/mail.contoso.com.cer")
+    code, out, _ = cli(
+        repo, "check", "--git-deletions", "--as-of", "2026-11-26", "tenants/fabrikam/tenant.yaml"
+    )
+    assert code == 1, out
+    assert "tenants/contoso/onprem/exchange-certificate.yaml:7:1: EX010" in out
+
+
+def test_deletions_between_refs_under_pre_commit(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    base = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "rm", "-q", CERT)
+    git(repo, "commit", "-q", "-m", "drop the certificate")
+    code, out, _ = cli(repo, "check", "--git-deletions", "--as-of", "2026-11-26")
+    assert code == 0, out  # nothing staged
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "HEAD")
+    code, out, _ = cli(repo, "check", "--git-deletions", "--as-of", "2026-11-26")
+    assert code == 1 and "EX010" in out, out
+
+
+def test_git_deletions_outside_git_is_a_usage_error(cli, write) -> None:  # type: ignore[no-untyped-def]
+    root = write(TENANTS)
+    code, _, err = cli(root, "check", "--git-deletions")
+    assert code == 2 and "not inside a git work tree" in err
