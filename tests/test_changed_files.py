@@ -13,7 +13,8 @@ TENANTS = {
         "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
         'SenderDomains: ["*"]\nSenderIPAddresses: [203.0.113.25]\n'
     ),
-    "tenants/contoso/certs/broken.cer": "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",  # noqa: E501
+    "tenants/contoso/certs/broken.cer": "-----BEGIN CERTIFICATE-----\nnot base64\n"
+    "-----END CERTIFICATE-----\n",
     "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
     "tenants/fabrikam/exo/inbound.yaml": (
         "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
