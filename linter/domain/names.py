@@ -15,7 +15,7 @@ from __future__ import annotations
 import encodings.idna
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "is_wildcard",
     "normalize",
     "pattern_covers",
+    "safe_name",
 ]
 
 MAX_LABEL_OCTETS = 63
@@ -93,6 +94,20 @@ def connector_name_problem(value: str) -> str | None:
 def is_wildcard(name: str) -> bool:
     """Whether ``name`` is a leading-wildcard pattern; raises ``ValueError`` like ``normalize``."""
     return _is_wildcard(normalize(name))
+
+
+def safe_name(common_names: Iterable[str], names: Sequence[str]) -> str:
+    """The name a connector can give to match a certificate by a documented rule.
+
+    That is the certificate's subject CN (else its first DNS name) in lower case, and for a
+    wildcard CN the wildcard over its base (``*.contoso.com``), which a connector-side wildcard
+    covers. A CN that is not a DNS name comes back as it is, for a name rule to take up.
+    """
+    name = next((n for n in common_names if n), names[0] if names else "").lower()
+    try:
+        return f"*.{base(name)}" if is_wildcard(name) else name
+    except ValueError:
+        return name
 
 
 def base(name: str) -> str:

@@ -55,20 +55,15 @@ def _in_repository(scope: Scope, cert: SeenCertificate) -> Certificate | None:
     return next((c for c in scope.certificates if c.thumbprint == cert.thumbprint), None)
 
 
-def safe_name(scope: Scope, cert: SeenCertificate) -> str:
-    """The TlsSenderCertificateName that matches the certificate by a documented rule: what
-    linter.hybrid.attribution suggests for the same certificate when the repository holds it."""
-    from linter.domain.names import base, is_wildcard
-    from linter.hybrid.attribution import safe_name as attribution_safe_name
+def suggested_name(scope: Scope, cert: SeenCertificate) -> str:
+    """The TlsSenderCertificateName that matches the certificate by a documented rule, read from
+    the repository's copy of the certificate when it holds one (as linter.hybrid.attribution does)."""
+    from linter.domain.names import safe_name
 
     known = _in_repository(scope, cert)
     if known is not None:
-        return attribution_safe_name(known)
-    name = (cert.common_name or (cert.names[0] if cert.names else "")).lower()
-    try:
-        return f"*.{base(name)}" if is_wildcard(name) else name
-    except ValueError:
-        return name
+        return safe_name(known.common_names, known.names)
+    return safe_name((cert.common_name,), cert.names)
 
 
 def diagnose(
@@ -190,7 +185,7 @@ def _relay_denied(scope: Scope | None, session: Session, connector: Object | Non
         _compare_with_repository(scope, cert, connector, found)
     onprem = hybrid.onpremises_inbound(scope)
     named = [c for c in onprem if hybrid.has_text(c, "TlsSenderCertificateName")]
-    suggested = safe_name(scope, cert)
+    suggested = suggested_name(scope, cert)
     if not named:
         what = "no enabled OnPremises inbound connector"
         if onprem:
@@ -284,7 +279,7 @@ def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
     )
     if scope is not None and cert is not None and not any(_under_accepted(scope, n) for n in cert.names):
         found.fixes.append(
-            f"add an accepted domain that covers {safe_name(scope, cert)} (the certificate domain), "
+            f"add an accepted domain that covers {suggested_name(scope, cert)} (the certificate domain), "
             "so mail with any MAIL FROM is attributed"
         )
 

@@ -19,8 +19,6 @@ from linter.objects.scopes import Scope
 
 PARAMS = property_and_report("mismatch", "wildcard")
 
-safe_name = attribution.safe_name
-
 
 def prepare(params: dict[str, Any]) -> tuple[str, str]:
     return str(params["property"]), str(params["report"])

@@ -27,8 +27,14 @@ def prepare(params: dict[str, Any]) -> tuple[str, str]:
 
 
 def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import Coverage, base, best_coverage, connector_name_problem, is_wildcard
-    from linter.lint.checks.certificate_coverage import safe_name
+    from linter.domain.names import (
+        Coverage,
+        base,
+        best_coverage,
+        connector_name_problem,
+        is_wildcard,
+        safe_name,
+    )
 
     name, report = params
     wanted = obj.get(name)
@@ -50,7 +56,8 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
         "present": "present" if len(failing) > 1 else "presents",
         "certificate": "; ".join(c.label for c in certificates),
     }
-    suggested = _common_name([p.certificate for _, p in reached], safe_name(certificates[0]))
+    plain = safe_name(certificates[0].common_names, certificates[0].names)
+    suggested = _common_name([p.certificate for _, p in reached], plain)
     if report == "mismatch":
         values["lacks"] = "which does not carry it" if len(certificates) == 1 else "none of which carries it"
         needed = f"a name under {base(wanted)}" if is_wildcard(wanted) else wanted
@@ -65,7 +72,7 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
             values["advice"] = f"Put {needed} on {holder}"
     else:
         values["matched"] = best_coverage(wanted, certificates[0].names)[1] or ""
-        values["suggested"] = suggested or safe_name(certificates[0])
+        values["suggested"] = suggested or plain
     related: list[Ref] = []
     for receiver, presented in failing:
         related.append(
