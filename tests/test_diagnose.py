@@ -454,6 +454,6 @@ def test_ehlo_reply_names_the_remote_host_without_its_reply_code(
         line.replace("220 AM0EUR02FT012.mail.protection.outlook.com Microsoft", "220 Microsoft")
         for line in lines
     ]
-    code, out, _ = run(capsys, str(write_log(tmp_path, lines)), "--root", str(renewed), "--format", "json")
+    _, out, _ = run(capsys, str(write_log(tmp_path, lines)), "--root", str(renewed), "--format", "json")
     (result,) = json.loads(out)["results"]
     assert result["remote_names"] == ["am4pepf00012345.mail.protection.outlook.com"]
