@@ -362,3 +362,22 @@ def test_changed_file_that_takes_another_tenants_address_is_blocked(hooks: Hooks
         ("tenants/fabrikam/exo/inbound-connector.yaml", "EX701", "error"),
     ], result.output
     assert "tenant fabrikam.onmicrosoft.com" in result.output
+
+
+def test_deleting_the_inbound_connector_is_blocked(hooks: Hooks, deployment: Path) -> None:
+    # pre-commit passes no deleted file; the hook runs anyway and asks git for deletions
+    unrelated = deployment / "README.md"
+    unrelated.write_text("Contoso's mail flow\n", encoding="utf-8")
+    git(deployment, "add", "README.md")
+    control = run_hook(hooks, deployment, "exolint")
+    assert control.code == 0 and control.status("exolint") == "Passed", control.output
+    commit(deployment, "A README")
+
+    git(deployment, "rm", "-q", INBOUND)
+    assert staged(deployment) == [INBOUND]
+    result = run_hook(hooks, deployment, "exolint")
+    assert result.code == 1, result.output
+    assert result.status("exolint") == "Failed", result.output
+    assert result.hook_exit_code() == 1, result.output
+    assert result.findings() == [(SEND, 4, 1, "EX605", "error")], result.output
+    assert "has no inbound connector at all" in result.output and "550 5.7.64" in result.output

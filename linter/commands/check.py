@@ -105,9 +105,19 @@ def run(args: argparse.Namespace) -> bool:
 
     report = lint(args)
     if args.baseline or args.diff_base:
-        from linter.report.baseline import new_findings
+        import tempfile
 
-        report.findings, report.known = new_findings(report.findings, _known_before(args))
+        from linter.report.baseline import name_deletions, new_findings
+
+        with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
+            base = Path(directory)
+            report.findings, report.known = new_findings(report.findings, _known_before(args, base))
+            if args.diff_base and report.findings:
+                config = configuration(args)
+                globs = (config.include, config.exclude)
+                report.findings = name_deletions(
+                    report.findings, lint_root(args), base, args.diff_base, globs
+                )
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     for name, destination in outputs:
         if destination is None:
@@ -212,10 +222,9 @@ def _deleted(root: Path) -> list[str]:
     return [d for d in deleted if d.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES)]
 
 
-def _known_before(args: argparse.Namespace) -> frozenset[str]:
-    """Fingerprints of the baseline file and of the --diff-base commit's findings."""
-    import tempfile
-
+def _known_before(args: argparse.Namespace, directory: Path) -> frozenset[str]:
+    """Fingerprints of the baseline file and of the --diff-base commit's findings; that commit's
+    files are written into ``directory``."""
     from linter.report.baseline import BaselineError, export_tree, read
 
     known: frozenset[str] = frozenset()
@@ -224,13 +233,12 @@ def _known_before(args: argparse.Namespace) -> frozenset[str]:
             known |= read(args.baseline)
         if args.diff_base:
             root = lint_root(args)
-            with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
-                export_tree(root, args.diff_base, Path(directory))
-                base = argparse.Namespace(**vars(args))
-                base.paths = [p for p in args.paths if (Path(directory) / targets(root, [p])[0]).exists()]
-                if args.paths and not base.paths:
-                    return known  # the files are new: everything in them is new
-                known |= {f.fingerprint for f in lint(base, Path(directory)).findings}
+            export_tree(root, args.diff_base, directory)
+            base = argparse.Namespace(**vars(args))
+            base.paths = [p for p in args.paths if (directory / targets(root, [p])[0]).exists()]
+            if args.paths and not base.paths:
+                return known  # the files are new: everything in them is new
+            known |= {f.fingerprint for f in lint(base, directory).findings}
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
     return known

@@ -180,6 +180,19 @@ def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     return Presented(max(covering, key=lambda c: c.not_after), "Fqdn")
 
 
+def exchange_online_side(scope: Scope) -> Object | None:
+    """An object that shows the scope describes Exchange Online's mail flow: an OnPremises
+    outbound connector (the hybrid's other direction) first, else any inbound or outbound
+    connector or accepted domain; None for a repository of the on-premises side alone. A
+    Tenant by itself does not count: it only names the deployment a directory holds."""
+    outbound = scope.of("OutboundConnector")
+    onprem = [c for c in outbound if str(c.get("ConnectorType", "")).lower() == "onpremises"]
+    for found in (onprem, outbound, scope.of("InboundConnector"), scope.of("AcceptedDomain")):
+        if found:
+            return found[0]
+    return None
+
+
 def onpremises_inbound(scope: Scope) -> list[Object]:
     return memo(
         scope,

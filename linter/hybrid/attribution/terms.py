@@ -139,6 +139,8 @@ class Seen:
     disabled_matches: list[Object] = field(default_factory=list)
     partners: list[Object] = field(default_factory=list)  # enabled restricting Partner connectors
     untyped: list[Object] = field(default_factory=list)  # enabled, ConnectorType not set
+    exchange_online: Object | None = None  # set when there is no inbound connector at all: what
+    # shows the scope describes Exchange Online all the same (an outbound connector, say)
 
 
 def has_name(connector: Object) -> bool:

@@ -76,16 +76,23 @@ def judge(scope: Scope, sender: Sender) -> Verdict:
     """Decide what Exchange Online does with one sender; every step is kept in the trail."""
     trail: list[Step] = [Step(sender.obj, "sender", _describe(sender))]
     inbound = scope.of("InboundConnector")
-    if not inbound:
+    side = hybrid.exchange_online_side(scope)
+    if side is None:
         trail.append(
             Step(
                 None,
                 "unknown",
-                "the scope defines no inbound connector, so Exchange Online's side is not known",
+                "the scope defines no Exchange Online connector or accepted domain, so Exchange "
+                "Online's side is not known",
             )
         )
         return Verdict(sender, UNKNOWN, None, None, (), tuple(trail))
     seen = Seen()
+    if not inbound:
+        seen.exchange_online = side
+        trail.append(
+            Step(side, "not used", "the scope describes Exchange Online but has no inbound connector")
+        )
     for candidate in inbound:
         _CONSIDER.get(candidate.get("ConnectorType"), _consider_untyped)(
             scope, sender, candidate, seen, trail
