@@ -16,14 +16,38 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from linter.load.loader import DEFINITION_SUFFIXES, MAX_DEFINITION_BYTES, Loader
 from linter.objects.definitions import build_objects
 from linter.objects.scopes import Scope, ScopeFinder, parent
 
 if TYPE_CHECKING:
-    from linter.lint.engine import Claim, Engine
+    from collections.abc import Mapping, Sequence
+
+    from linter.model import Rule
+
+
+class Claim(Protocol):
+    """A claim as linter.lint.engine makes it (this module is below the engine)."""
+
+    @property
+    def rule_id(self) -> str: ...
+
+    @property
+    def value(self) -> Any: ...
+
+
+class Engine(Protocol):
+    """What of linter.lint.engine.Engine the index uses."""
+
+    @property
+    def rules(self) -> Mapping[str, Rule]: ...
+
+    @property
+    def across(self) -> Mapping[str, Sequence[Rule]]: ...
+
+    def claims(self, scope: Scope) -> Sequence[Any]: ...
 
 
 def claims_elsewhere(
@@ -31,8 +55,8 @@ def claims_elsewhere(
     root: Path,
     globs: tuple[tuple[str, ...], tuple[str, ...]],
     linted: set[str],
-    near: list[Claim],
-) -> list[Claim]:
+    near: Sequence[Claim],
+) -> list[Any]:
     """The claims of every scope outside ``linted`` that fall in a bucket of ``near``."""
     from linter.lint.checks import CHECKS
 

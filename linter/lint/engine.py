@@ -176,7 +176,12 @@ class Engine:
             rule = self.rules[rule_id]
             overlap = CHECKS[rule.check or ""].overlap
             for claim in group:
-                others = [o for o in group if o.scope != claim.scope and overlap(claim.value, o.value)]
+                # two folders of one tenant are not two tenants (EX013's matter, not a clash)
+                others = [
+                    o
+                    for o in group
+                    if o.scope != claim.scope and o.tenant != claim.tenant and overlap(claim.value, o.value)
+                ]
                 if not others:
                     continue
                 values = {
