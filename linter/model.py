@@ -317,6 +317,7 @@ class Report:
     known: int = 0  # findings left out because a baseline or the --diff-base commit has them
     comments: dict[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file
     suppressed: list[Suppressed] = field(default_factory=list)  # left out by linter/report/suppress.py
+    pictures: dict[str, str] = field(default_factory=dict)  # scope -> Mermaid flowchart (markdown report)
 
 
 @dataclass(frozen=True, order=True)

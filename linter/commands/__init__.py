@@ -21,5 +21,7 @@ COMMANDS: dict[str, str] = {
     "fix": "fix",
     "simulate": "simulate",
     "plan": "plan",
+    "graph": "graph",
+    "lsp": "lsp",
 }
 """Subcommand name -> module under linter.commands, in the order ``exolint --help`` lists them."""

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="outputs",
         action=_FormatAction,
         choices=REPORT_FORMATS,
-        help="text (default; github under GitHub Actions), json, sarif, junit, github or gitlab; repeatable",
+        help="text (github under GitHub Actions), json, sarif, junit, github, gitlab, markdown; repeatable",
     )
     parser.add_argument(
         "--output",
@@ -119,6 +119,12 @@ def run(args: argparse.Namespace) -> bool:
                     report.findings, lint_root(args), base, args.diff_base, globs
                 )
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
+    if any(name == "markdown" for name, _ in outputs):
+        from linter.report.flow import pictures
+
+        root, config = lint_root(args), configuration(args)
+        globs = (config.include, config.exclude)
+        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
     for name, destination in outputs:
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -197,9 +203,8 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
     deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
-    report = lint_scopes(
-        root_override or root, found, rules, args.as_of, (config.include, config.exclude), deleted
-    )
+    globs = (config.include, config.exclude)
+    report = lint_scopes(root_override or root, found, rules, args.as_of, globs, deleted=deleted)
     return finish(
         report,
         config,

@@ -17,7 +17,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
 
 
 def _ids(text: str) -> list[str]:

@@ -56,6 +56,7 @@ def claims_elsewhere(
     globs: tuple[tuple[str, ...], tuple[str, ...]],
     linted: set[str],
     near: Sequence[Claim],
+    overlay: Mapping[str, bytes] | None = None,
 ) -> list[Any]:
     """The claims of every scope outside ``linted`` that fall in a bucket of ``near``."""
     from linter.lint.checks import CHECKS
@@ -75,11 +76,13 @@ def claims_elsewhere(
         else:
             hints.add(hint.lower().encode())
     kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
-    finder = ScopeFinder(Loader(root, *globs))
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     by_scope: dict[str, Scope] = {}
     base = str(finder.loader.root)
     for rel in _definition_files(finder.loader):
-        data = _read(os.path.join(base, rel))
+        data = (
+            _read(os.path.join(base, rel)) if rel not in finder.loader.overlay else finder.loader.overlay[rel]
+        )
         if data is None:
             continue
         plain = data.isascii()
@@ -120,11 +123,17 @@ def _read(path: str) -> bytes | None:
             data = handle.read(MAX_DEFINITION_BYTES + 1)
     except OSError:
         return None
+    return _plain(data)
+
+
+def _plain(data: bytes) -> bytes | None:
+    """The bytes to search: without a UTF-8 byte order mark, and UTF-16 (as PowerShell's
+    Out-File writes it) as ASCII when it is; None for a file over the size limit."""
     if len(data) > MAX_DEFINITION_BYTES:
         return None
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :]
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # as PowerShell's Out-File writes
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:

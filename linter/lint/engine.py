@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -363,9 +364,10 @@ def _lint_scopes(
     as_of: dt.date | None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     bereaved: frozenset[str] = frozenset(),
+    overlay: Mapping[str, bytes] | None = None,
 ) -> _Partial:
     """Lint some scopes in this process; each scope is independent of the others."""
-    finder = ScopeFinder(Loader(root, *globs))
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     engine = Engine(rules, as_of)
     partial = _Partial()
     for directory in directories:
@@ -396,6 +398,7 @@ def lint(
     rules: list[Rule],
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    overlay: Mapping[str, bytes] | None = None,
     deleted: list[str] | None = None,
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
@@ -403,26 +406,25 @@ def lint(
     ``deleted`` names files a commit removes (they are gone from the work tree): the scope each
     was in is linted too, and all its findings are kept, since what the file held is missing
     from it. With ``deleted`` given, no targets means only those scopes, not the whole root.
-    Scopes share nothing, so a repository of many tenants is split across processes."""
-    finder = ScopeFinder(Loader(root, *globs))
+    ``overlay`` gives the content of some files (rel -> bytes) instead of what is on disk: an
+    editor's unsaved buffers. Scopes share nothing, so a repository of many tenants is split
+    across processes."""
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     bereaved = frozenset(finder.scope_of(_existing_parent(root, d)) for d in deleted or ())
     directories = finder.scopes_for(targets or [""]) if targets or deleted is None else []
     directories += [d for d in sorted(bereaved) if d not in directories]
     if deleted is not None and not targets:
         targets = [_NOTHING]  # only the bereaved scopes' findings
     workers = _workers(len(directories))
+    arguments = (targets, rules, as_of, globs, bereaved, overlay)
     if workers == 1:
-        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs, bereaved)]
+        partials = [_lint_scopes(root, directories, *arguments)]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [
-                pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs, bereaved)
-                for c in chunks
-                if c
-            ]
+            futures = [pool.submit(_lint_scopes, root, c, *arguments) for c in chunks if c]
             partials = [f.result() for f in futures]
     report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
@@ -432,7 +434,7 @@ def lint(
         # a changed-file run: compare with what the other scopes claim, read from an index
         from linter.lint.claims_index import claims_elsewhere
 
-        claims += claims_elsewhere(Engine(rules, as_of), root, globs, set(directories), claims)
+        claims += claims_elsewhere(Engine(rules, as_of), root, globs, set(directories), claims, overlay)
     if claims:
         across = Engine(rules, as_of).cross_findings(claims)
         partials.append(_Partial(findings=[f for f in across if _involves(f, targets, bereaved)]))

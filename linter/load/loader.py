@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +72,17 @@ def decode(data: bytes) -> tuple[str | None, int]:
 class Loader:
     """Reads files under one lint root; paths it returns are relative to that root."""
 
-    def __init__(self, root: Path, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        root: Path,
+        include: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = (),
+        overlay: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.include = include  # globs from the configuration: only these files
         self.exclude = exclude  # globs of files and directories left out
+        self.overlay = overlay or {}  # rel -> content read instead of the file (an editor's buffers)
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
@@ -180,7 +188,7 @@ class Loader:
     def peek(self, rel: str) -> str:
         """The text of a definition file, decoded leniently, for a cheap look before parsing;
         the bytes are kept for load(), so each file is read once."""
-        raw = self._raw.get(rel)
+        raw = self.overlay[rel] if rel in self.overlay else self._raw.get(rel)
         if raw is None:
             try:
                 if os.path.getsize(self.absolute(rel)) > MAX_DEFINITION_BYTES:
@@ -216,7 +224,7 @@ class Loader:
             return loaded
         limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
         try:
-            size = os.path.getsize(self.absolute(rel))
+            size = len(self.overlay[rel]) if rel in self.overlay else os.path.getsize(self.absolute(rel))
             if size > limit:
                 loaded.problems.append(
                     Problem(
@@ -228,7 +236,10 @@ class Loader:
                     )
                 )
                 return loaded
-            data = self._raw.pop(rel, None) or self.absolute(rel).read_bytes()
+            if rel in self.overlay:
+                data = self.overlay[rel]
+            else:
+                data = self._raw.pop(rel, b"") or self.absolute(rel).read_bytes()
         except OSError as exc:
             loaded.problems.append(
                 Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from linter.model import Report
-from linter.report.formatters import github, gitlab, json_format, junit, sarif, text
+from linter.report.formatters import github, gitlab, json_format, junit, markdown, sarif, text
 
 FORMATTERS: dict[str, Callable[..., str]] = {
     "text": text.render,
@@ -14,6 +14,7 @@ FORMATTERS: dict[str, Callable[..., str]] = {
     "github": github.render,
     "gitlab": gitlab.render,
     "junit": junit.render,
+    "markdown": markdown.render,
 }
 
 __all__ = ["FORMATTERS", "Report"]
