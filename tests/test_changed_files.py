@@ -3,6 +3,7 @@ those files: inside their scopes, and across scopes through the index of other t
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,64 @@ def test_git_deletions_outside_git_is_a_usage_error(cli, write) -> None:  # type
     root = write(TENANTS)
     code, _, err = cli(root, "check", "--git-deletions")
     assert code == 2 and "not inside a git work tree" in err
+
+
+# --- a certificate folder several deployments share ------------------------------------------
+
+
+def shared_certificate_repo(root: Path, name: str) -> Path:
+    from files import write_files
+
+    from linter.commands.test_rules.certgen import build
+
+    generated = build({"cert": {"subject": f"CN={name}", "san": [name]}})
+    first = build({"cert": {"subject": "CN=mail.contoso.com", "san": ["mail.contoso.com"]}})
+    thumbprint = hashlib.sha1(first["cert"].der()).hexdigest().upper()
+    return write_files(
+        root,
+        {
+            "shared/certs/transport.cer": generated["cert"].pem(),
+            "tenants/contoso/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n",
+            "tenants/contoso/exo/inbound.yaml": (
+                "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
+                'SenderDomains: ["*"]\nTlsSenderCertificateName: mail.contoso.com\n'
+            ),
+            "tenants/contoso/onprem/send.yaml": (
+                "kind: SendConnector\nName: Outbound to Office 365\n"
+                'AddressSpaces: ["smtp:contoso.mail.onmicrosoft.com;1"]\nFqdn: mail.contoso.com\n'
+            ),
+            "tenants/contoso/onprem/certificate.yaml": (
+                f"kind: ExchangeCertificate\nThumbprint: {thumbprint}\n"
+                "File: ../../../shared/certs/transport.cer\n"
+            ),
+            "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
+        },
+    )
+
+
+def test_a_changed_shared_certificate_lints_the_deployments_that_name_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = shared_certificate_repo(tmp_path / "repo", "mail.contoso.com")
+    code, out, _ = cli(root, "check", "shared/certs/transport.cer", "--select", "EX512")
+    assert code == 0, out
+    # renewed in place: Contoso's definition still has the old thumbprint
+    shared_certificate_repo(tmp_path / "repo", "smtp.contoso.com")
+    code, out, _ = cli(root, "check", "shared/certs/transport.cer", "--select", "EX512")
+    assert code == 1, out
+    assert out.startswith("tenants/contoso/onprem/certificate.yaml:2:1: EX512 [error]"), out
+
+
+def test_a_deleted_shared_certificate_lints_the_deployments_that_name_it(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from worktree import GIT_REDIRECTS
+
+    for name in (*GIT_REDIRECTS, "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
+        monkeypatch.delenv(name, raising=False)
+    root = shared_certificate_repo(tmp_path / "repo", "mail.contoso.com")
+    git(root, "init", "-q", "--template=")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "shared")
+    git(root, "rm", "-q", "shared/certs/transport.cer")
+    code, out, _ = cli(root, "check", "--git-deletions")
+    assert code == 1, out
+    assert "tenants/contoso/onprem/certificate.yaml:3:1: EX010" in out

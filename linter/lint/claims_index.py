@@ -18,12 +18,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from linter.load.loader import DEFINITION_SUFFIXES, MAX_DEFINITION_BYTES, Loader
+from linter.load.loader import CERTIFICATE_SUFFIXES, DEFINITION_SUFFIXES, MAX_DEFINITION_BYTES, Loader
 from linter.objects.definitions import build_objects
 from linter.objects.scopes import Scope, ScopeFinder, parent
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from linter.model import Rule
 
@@ -78,13 +78,7 @@ def claims_elsewhere(
     kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     by_scope: dict[str, Scope] = {}
-    base = str(finder.loader.root)
-    for rel in _definition_files(finder.loader):
-        data = (
-            _read(os.path.join(base, rel)) if rel not in finder.loader.overlay else finder.loader.overlay[rel]
-        )
-        if data is None:
-            continue
+    for rel, data in _definitions(finder.loader):
         plain = data.isascii()
         if plain and not kinds.search(data):
             continue
@@ -104,6 +98,46 @@ def claims_elsewhere(
                 scope.objects.append(obj)
                 scope.by_kind.setdefault(obj.kind, []).append(obj)
     return [c for scope in by_scope.values() for c in engine.claims(scope) if bucket_of(c) in wanted]
+
+
+def referring_scopes(
+    root: Path,
+    globs: tuple[tuple[str, ...], tuple[str, ...]],
+    certificates: Sequence[str],
+    overlay: Mapping[str, bytes] | None = None,
+) -> set[str]:
+    """The scopes whose ExchangeCertificate or RelayHost definitions name one of these
+    certificate files in ``File`` (a folder of certificates several deployments share): only
+    the definitions whose text mentions a file's name are parsed."""
+    from linter.objects.scopes import resolve_file
+
+    wanted = {c for c in certificates if c.lower().endswith(CERTIFICATE_SUFFIXES)}
+    if not wanted:
+        return set()
+    names = {posixpath.basename(c).lower().encode() for c in wanted}
+    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
+    found: set[str] = set()
+    for rel, data in _definitions(finder.loader):
+        if data.isascii() and not any(n in data.lower() for n in names):
+            continue
+        document = finder.loader.load(rel).document
+        if document is None:
+            continue
+        directory = finder.scope_of(parent(rel))
+        for obj in build_objects(document, directory)[0]:
+            if resolve_file(obj) in wanted:
+                found.add(directory)
+    return found
+
+
+def _definitions(loader: Loader) -> Iterator[tuple[str, bytes]]:
+    """Every definition file the run would read, scope boundaries aside, with the bytes to search."""
+    base = str(loader.root)
+    for rel in _definition_files(loader):
+        buffer = loader.overlay.get(rel)
+        data = _read(os.path.join(base, rel)) if buffer is None else _plain(buffer)
+        if data is not None:
+            yield rel, data
 
 
 def _definition_files(loader: Loader) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.load.loader import Loader, Problem
+from linter.load.loader import CERTIFICATE_SUFFIXES, Loader, Problem
 from linter.load.locate import span
 from linter.model import (
     Certificate,
@@ -412,6 +412,14 @@ def lint(
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     bereaved = frozenset(finder.scope_of(_existing_parent(root, d)) for d in deleted or ())
     directories = finder.scopes_for(targets or [""]) if targets or deleted is None else []
+    shared = [t for t in (*targets, *(deleted or ())) if t.lower().endswith(CERTIFICATE_SUFFIXES)]
+    if shared:  # a certificate in a folder several deployments name in File
+        from linter.lint.claims_index import referring_scopes
+
+        directories += [
+            d for d in sorted(referring_scopes(root, globs, targets, overlay)) if d not in directories
+        ]
+        bereaved |= referring_scopes(root, globs, deleted or [], overlay)
     directories += [d for d in sorted(bereaved) if d not in directories]
     if deleted is not None and not targets:
         targets = [_NOTHING]  # only the bereaved scopes' findings

@@ -165,6 +165,15 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     return scope, problems
 
 
+def resolve_file(obj: Object) -> str | None:
+    """The root-relative path an object's ``File`` names (relative to its definition file), or
+    None when it names none."""
+    ref = obj.get("File")
+    if not isinstance(ref, str) or not ref:
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
+
+
 def _add_referenced_certificates(
     loader: Loader, scope: Scope, problems: list[Problem | DefinitionProblem]
 ) -> None:
