@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 Pointer = tuple[str | int, ...]
@@ -191,6 +192,20 @@ class Certificate:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Something wrong in a file or a definition before any rule runs (it cannot be read, parsed,
+    or made an object of its kind); the engine turns it into a finding of ``rule_id``."""
+
+    rule_id: str
+    path: str
+    span: Span
+    message: str
+    obj: Object | None = None  # the definition it is about, once there is one
+    pointer: Pointer = ()  # the property inside ``obj``
+    related: tuple[Location, ...] = ()  # other places it names (the first of two definitions)
+
+
+@dataclass(frozen=True)
 class Ref:
     """A place inside an object (a canonical pointer), or a certificate, that a finding names."""
 
@@ -293,6 +308,13 @@ class SuppressionComment:
     problem: str | None = None  # what is wrong with the comment's syntax, if anything
 
 
+class SuppressedBy(StrEnum):
+    """Where the suppression of a finding is written."""
+
+    INLINE = "inline"  # a comment in the definition file
+    CONFIGURATION = "configuration"  # an entry of the configuration file
+
+
 @dataclass(frozen=True)
 class Suppressed:
     """A finding left out of the report, and the suppression that left it out."""
@@ -300,13 +322,16 @@ class Suppressed:
     finding: Finding
     reason: str
     until: dt.date | None
-    kind: str  # "inline" (a comment in the definition) or "configuration"
+    kind: SuppressedBy
     path: str  # where the suppression is written: the definition file or the configuration file
     line: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
+    """What one lint gives: the findings and what was looked at. Each stage after the engine
+    (suppressions, baseline) returns a new Report (``dataclasses.replace``), never edits one."""
+
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     objects: int = 0

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from linter.objects.definitions import KIND_SCHEMAS
+from linter.load.resources import kind_schemas
 from linter.objects.fastschema import compile_schema
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
@@ -28,9 +28,9 @@ scalars = st.one_of(
 values = st.one_of(scalars, st.lists(scalars, max_size=3))
 
 
-@pytest.mark.parametrize("kind", sorted(KIND_SCHEMAS))
+@pytest.mark.parametrize("kind", sorted(kind_schemas()))
 def test_quick_check_agrees_with_jsonschema(kind: str) -> None:
-    schema = json.loads((SCHEMAS / f"{KIND_SCHEMAS[kind]}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS / f"{kind_schemas()[kind]}.schema.json").read_text(encoding="utf-8"))
     quick = compile_schema(schema)
     assert quick is not None, "the kind schemas stay inside the quick subset"
     full = Draft202012Validator(schema)

@@ -94,3 +94,17 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph.add_import(importer="c", imported="a")
     graph.add_import(importer="c", imported="d")
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 550  # "about 500": a module past this has more than one job; split it by job
+MAX_CLI_LINES = 250  # the parser, one dispatch table and the exit codes; nothing else lives there
+
+
+def test_no_module_is_too_long() -> None:
+    lengths = {
+        str(path.relative_to(REPO)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted((REPO / "linter").rglob("*.py"))
+    }
+    assert lengths
+    assert {p: n for p, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+    assert lengths["linter/cli.py"] < MAX_CLI_LINES

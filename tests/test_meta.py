@@ -29,6 +29,16 @@ def test_rule_files_are_named_by_id_and_name(rules) -> None:  # type: ignore[no-
         assert path.parent.parent.name == "rules", rule.path
 
 
+def test_rule_id_constants_are_named_by_their_rule(rules) -> None:  # type: ignore[no-untyped-def]
+    from linter import ids
+
+    names = {rule.id: rule.name for rule in rules}
+    constants = {k: v for k, v in vars(ids).items() if k.isupper()}
+    assert constants
+    for constant, rule_id in constants.items():
+        assert constant.lower().replace("_", "-") == names.get(rule_id), (constant, rule_id)
+
+
 def test_every_primitive_is_used(rules) -> None:  # type: ignore[no-untyped-def]
     assert {r.check for r in rules if r.check} == set(CHECKS)
 

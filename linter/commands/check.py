@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,20 +112,20 @@ def run(args: argparse.Namespace) -> bool:
 
         with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
             base = Path(directory)
-            report.findings, report.known = new_findings(report.findings, _known_before(args, base))
-            if args.diff_base and report.findings:
+            findings, known = new_findings(report.findings, _known_before(args, base))
+            if args.diff_base and findings:
                 config = configuration(args)
                 globs = (config.include, config.exclude)
-                report.findings = name_deletions(
-                    report.findings, lint_root(args), base, args.diff_base, globs
-                )
+                findings = name_deletions(findings, lint_root(args), base, args.diff_base, globs)
+        report = replace(report, findings=findings, known=known)
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     if any(name == "markdown" for name, _ in outputs):
         from linter.report.flow import pictures
 
         root, config = lint_root(args), configuration(args)
         globs = (config.include, config.exclude)
-        report.pictures = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
+        drawn = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
+        report = replace(report, pictures=drawn)
     for name, destination in outputs:
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -1,23 +1,28 @@
 """How the objects of one scope relate, as Exchange sees them: which send connectors reach EXO,
 which certificate each presents, which domains the tenant accepts, where mail leaves from.
 
-Every answer is memoised on the scope, so a rule that asks for each connector costs one pass.
+Every answer about a whole scope is computed once (``Answers``), so a rule that asks for each
+connector costs one pass.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from functools import cached_property
 
+from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
+from linter.domain.names import (
+    base,
+    cert_name_matches_host,
+    connector_name_problem,
+    normalize,
+    pattern_covers,
+)
+from linter.load.certs import signed_by
 from linter.model import Certificate, Object
 from linter.objects.scopes import Scope
-
-if TYPE_CHECKING:
-    pass
-
-T = TypeVar("T")
 
 # Health Checker's patterns for connectors that send to Exchange Online (exchange-facts 4.1, S42).
 EOP_ENDPOINT = re.compile(
@@ -28,11 +33,54 @@ COEXISTENCE_DOMAIN = re.compile(
 )
 
 
-def memo(scope: Scope, key: str, compute: Callable[[], T]) -> T:
-    if key not in scope.memo:
-        scope.memo[key] = compute()
-    result: T = scope.memo[key]
-    return result
+class Answers:
+    """The answers below for one scope, each computed on first use (``scope.derived(Answers)``),
+    so a rule that asks for each connector costs one pass."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.resolutions: dict[str, Resolution] = {}  # by TlsCertificateName value
+        self.issued_by: dict[tuple[Certificate, Certificate], bool] = {}  # (certificate, issuer)
+
+    @cached_property
+    def send_to_exo(self) -> list[Object]:
+        return [c for c in self.scope.of("SendConnector") if is_enabled(c) and sends_to_exo(c)]
+
+    @cached_property
+    def accepted(self) -> list[str]:
+        return _accepted(self.scope)
+
+    @cached_property
+    def leaves(self) -> list[Certificate]:
+        return [c for c in self.scope.certificates if not c.is_ca]
+
+    @cached_property
+    def onpremises_inbound(self) -> list[Object]:
+        inbound = self.scope.of("InboundConnector")
+        return [c for c in inbound if is_enabled(c) and c.get("ConnectorType") == "OnPremises"]
+
+    @cached_property
+    def onpremises_outbound(self) -> list[Object]:
+        outbound = self.scope.of("OutboundConnector")
+        return [
+            c for c in outbound if is_enabled(c) and str(c.get("ConnectorType", "")).lower() == "onpremises"
+        ]
+
+    @cached_property
+    def cloud_receive(self) -> list[Object]:
+        return _cloud_receive(self.scope)
+
+    @cached_property
+    def by_file(self) -> dict[str, list[Certificate]]:
+        return _by_file(self.scope)
+
+    @cached_property
+    def uses(self) -> dict[Certificate, list[Use]]:
+        return _uses(self.scope)
+
+    @cached_property
+    def referenced(self) -> frozenset[Certificate]:
+        return _referenced(self.scope)
 
 
 def is_enabled(obj: Object) -> bool:
@@ -66,29 +114,23 @@ def sends_to_exo(connector: Object) -> bool:
 
 
 def send_connectors_to_exo(scope: Scope) -> list[Object]:
-    return memo(
-        scope,
-        "send-to-exo",
-        lambda: [c for c in scope.of("SendConnector") if is_enabled(c) and sends_to_exo(c)],
-    )
+    return scope.derived(Answers).send_to_exo
 
 
 def accepted_domains(scope: Scope) -> list[str]:
     """Accepted domain names of the tenant, normalised; the initial onmicrosoft.com domain counts."""
+    return scope.derived(Answers).accepted
 
-    def compute() -> list[str]:
-        from linter.domain.names import normalize
 
-        found: list[str] = []
-        for obj in (*scope.of("AcceptedDomain"), *scope.of("Tenant")):
-            raw = obj.get("DomainName") if obj.kind == "AcceptedDomain" else obj.get("Name")
-            try:
-                found.append(normalize(str(raw)))
-            except ValueError:
-                continue
-        return found
-
-    return memo(scope, "accepted", compute)
+def _accepted(scope: Scope) -> list[str]:
+    found: list[str] = []
+    for obj in (*scope.of("AcceptedDomain"), *scope.of("Tenant")):
+        raw = obj.get("DomainName") if obj.kind == "AcceptedDomain" else obj.get("Name")
+        try:
+            found.append(normalize(str(raw)))
+        except ValueError:
+            continue
+    return found
 
 
 def accepted_cover(scope: Scope, name: str) -> str | None:
@@ -97,8 +139,6 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
 
     A wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
     ``contoso.co.uk`` but names every domain under co.uk, which the tenant does not own."""
-    from linter.domain.names import base, normalize, pattern_covers
-
     try:
         wanted = base(normalize(name))
     except ValueError:
@@ -110,7 +150,7 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
 
 
 def leaf_certificates(scope: Scope) -> list[Certificate]:
-    return memo(scope, "leaves", lambda: [c for c in scope.certificates if not c.is_ca])
+    return scope.derived(Answers).leaves
 
 
 @dataclass(frozen=True)
@@ -131,12 +171,13 @@ class Resolution:
 
 
 def resolve_certificate_name(scope: Scope, value: str) -> Resolution:
-    return memo(scope, f"resolve:{value}", lambda: _resolve(scope, value))
+    resolutions = scope.derived(Answers).resolutions
+    if value not in resolutions:
+        resolutions[value] = _resolve(scope, value)
+    return resolutions[value]
 
 
 def _resolve(scope: Scope, value: str) -> Resolution:
-    from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
-
     try:
         issuer, subject = parse_tls_certificate_name(value)
     except DNError as exc:
@@ -165,8 +206,6 @@ class Presented:
 def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate Exchange presents on this connector: the one TlsCertificateName names, or
     when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42)."""
-    from linter.domain.names import cert_name_matches_host
-
     value = connector.get("TlsCertificateName")
     if isinstance(value, str) and value.strip():
         chosen = resolve_certificate_name(scope, value).chosen
@@ -194,15 +233,7 @@ def exchange_online_side(scope: Scope) -> Object | None:
 
 
 def onpremises_inbound(scope: Scope) -> list[Object]:
-    return memo(
-        scope,
-        "onprem-inbound",
-        lambda: [
-            c
-            for c in scope.of("InboundConnector")
-            if is_enabled(c) and c.get("ConnectorType") == "OnPremises"
-        ],
-    )
+    return scope.derived(Answers).onpremises_inbound
 
 
 def meant_for_exo(connector: Object) -> bool:
@@ -248,8 +279,6 @@ def parse_address_space(entry: str) -> AddressSpace:
     follows RFC 1035 (``*``, ``*.com``, ``*.contoso.com``; not ``*contoso.com``) and the cost is
     a whole number from 1 to 100. Other types (X400 and the like) have their own syntax, which
     exolint does not read beyond the type."""
-    from linter.domain.names import connector_name_problem
-
     text = entry.strip()
     kind, colon, rest = text.partition(":")
     if not colon:
@@ -310,10 +339,7 @@ def certificate_holders(scope: Scope, certificates: tuple[Certificate, ...]) -> 
 def issued_by(scope: Scope, cert: Certificate, issuer: Certificate) -> bool:
     """Whether ``issuer`` issued ``cert``: its subject is the certificate's issuer (as
     distinguished names) and, where the signature can be checked, its key signed it."""
-    from linter.domain.dn import dn_equal
-    from linter.load.certs import signed_by
-
-    cache: dict[tuple[Certificate, Certificate], bool] = memo(scope, "issued-by", dict)
+    cache = scope.derived(Answers).issued_by
     key = (cert, issuer)
     if key not in cache:
         cache[key] = dn_equal(cert.issuer, issuer.subject) and signed_by(cert.der, issuer.der) is not False
@@ -332,8 +358,7 @@ def issues_others(scope: Scope, cert: Certificate) -> bool:
 
 def file_certificates(scope: Scope, path: str) -> list[Certificate]:
     """The certificates of one file, in the order they are written."""
-    by_file: dict[str, list[Certificate]] = memo(scope, "by-file", lambda: _by_file(scope))
-    return by_file.get(path, [])
+    return scope.derived(Answers).by_file.get(path, [])
 
 
 def _by_file(scope: Scope) -> dict[str, list[Certificate]]:
@@ -348,7 +373,6 @@ def _by_file(scope: Scope) -> dict[str, list[Certificate]]:
 def covers_names(successor: Certificate, cert: Certificate) -> bool:
     """Whether ``successor`` answers to every name ``cert`` answers to: the same name, or for an
     exact name a certificate wildcard one label above it (RFC 6125)."""
-    from linter.domain.names import cert_name_matches_host, normalize
 
     def canonical(name: str) -> str | None:
         try:
@@ -380,12 +404,10 @@ def certificate_uses(scope: Scope) -> dict[Certificate, list[Use]]:
     send or receive connector), a connector whose empty TlsCertificateName leaves the choice to
     its Fqdn and Exchange picks it, an ExchangeCertificate or RelayHost whose File holds it or
     whose Thumbprint is its own. Issuers are not listed here (see ``certificate_referenced``)."""
-    return memo(scope, "certificate-uses", lambda: _uses(scope))
+    return scope.derived(Answers).uses
 
 
 def _uses(scope: Scope) -> dict[Certificate, list[Use]]:
-    import posixpath
-
     found: dict[Certificate, list[Use]] = {}
 
     def add(cert: Certificate, use: Use) -> None:
@@ -423,8 +445,7 @@ def _uses(scope: Scope) -> dict[Certificate, list[Use]]:
 def certificate_referenced(scope: Scope, cert: Certificate) -> bool:
     """Whether an object refers to ``cert``, or ``cert`` is a CA certificate kept for one that is
     referred to: in the same file as a referred certificate, or its issuer (at any depth)."""
-    referenced: frozenset[Certificate] = memo(scope, "certificates-referenced", lambda: _referenced(scope))
-    return cert in referenced
+    return cert in scope.derived(Answers).referenced
 
 
 def _referenced(scope: Scope) -> frozenset[Certificate]:
@@ -449,15 +470,7 @@ mail.protection.outlook.com on ``Default Frontend <Server>`` (exchange-facts 4.2
 
 def onpremises_outbound(scope: Scope) -> list[Object]:
     """Enabled Exchange Online outbound connectors of type OnPremises."""
-    return memo(
-        scope,
-        "onprem-outbound",
-        lambda: [
-            c
-            for c in scope.of("OutboundConnector")
-            if is_enabled(c) and str(c.get("ConnectorType", "")).lower() == "onpremises"
-        ],
-    )
+    return scope.derived(Answers).onpremises_outbound
 
 
 def cloud_receive_connectors(scope: Scope) -> list[Object]:
@@ -465,15 +478,15 @@ def cloud_receive_connectors(scope: Scope) -> list[Object]:
     that grant AcceptCloudServicesMail (or AcceptOorgProtocol); when none does, the ``Default
     Frontend <Server>`` connectors, the ones HCW configures for this mail. Smart hosts cannot be
     resolved to servers offline, so every such connector of the scope counts as reachable."""
+    return scope.derived(Answers).cloud_receive
 
-    def compute() -> list[Object]:
-        enabled = [c for c in scope.of("ReceiveConnector") if is_enabled(c)]
-        granted = [c for c in enabled if is_hybrid_receive(c)]
-        if granted:
-            return granted
-        return [c for c in enabled if str(c.get("Name", "")).strip().lower().startswith("default frontend")]
 
-    return memo(scope, "cloud-receive", compute)
+def _cloud_receive(scope: Scope) -> list[Object]:
+    enabled = [c for c in scope.of("ReceiveConnector") if is_enabled(c)]
+    granted = [c for c in enabled if is_hybrid_receive(c)]
+    if granted:
+        return granted
+    return [c for c in enabled if str(c.get("Name", "")).strip().lower().startswith("default frontend")]
 
 
 def receive_certificate(scope: Scope, connector: Object) -> Presented | None:
@@ -481,8 +494,6 @@ def receive_certificate(scope: Scope, connector: Object) -> Presented | None:
     names, else the one whose names cover the connector's Fqdn, else the server's FQDN (the
     TransportServer whose Name is the connector's Server); the latest-expiring on a tie (S38).
     ``Presented.property`` is then ``Server``."""
-    from linter.domain.names import cert_name_matches_host
-
     presented = presented_certificate(scope, connector)
     if presented is not None or has_text(connector, "TlsCertificateName") or has_text(connector, "Fqdn"):
         return presented
@@ -515,8 +526,6 @@ def routes_to_onpremises(connector: Object, pattern: str) -> bool:
     ``*.domain`` for it and its subdomains): AllAcceptedDomains is true, or a RecipientDomains
     entry covers it with connector-side wildcard semantics. A lone ``*`` is taken as every domain
     (the reference neither documents nor forbids it, so it is not held against the tenant)."""
-    from linter.domain.names import pattern_covers
-
     if connector.effective("AllAcceptedDomains") is True:
         return True
     return any(d.strip() == "*" or pattern_covers(d, pattern) for d in values(connector, "RecipientDomains"))

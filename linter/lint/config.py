@@ -17,6 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from linter.load.parse import ParseError, parse_yaml
+from linter.load.resources import data_dir
+
 NAMES = (".exolint.yaml", ".exolint.yml", "pyproject.toml")
 
 
@@ -85,8 +88,6 @@ def _text(path: Path) -> str:
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from linter.load.resources import data_dir
-
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)
 
@@ -134,8 +135,6 @@ def load(path: Path | None) -> Config:
 
 
 def _yaml(path: Path, text: str) -> tuple[dict[str, Any], Any]:
-    from linter.load.parse import ParseError, parse_yaml
-
     try:
         document, problems = parse_yaml(str(path), text)
     except ParseError as exc:
@@ -160,7 +159,7 @@ def _yaml(path: Path, text: str) -> tuple[dict[str, Any], Any]:
 
 
 def _toml(path: Path, text: str) -> tuple[dict[str, Any], Any]:
-    import tomllib
+    import tomllib  # only a pyproject.toml configuration needs it; most repositories use YAML
 
     try:
         data = tomllib.loads(text).get("tool", {}).get("exolint", {})

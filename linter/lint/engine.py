@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.load.loader import CERTIFICATE_SUFFIXES, Loader, Problem
+from linter import ids
+from linter.lint.checks import CHECKS
+from linter.load.loader import CERTIFICATE_SUFFIXES, Loader
 from linter.load.locate import span
 from linter.model import (
     Certificate,
@@ -22,6 +24,7 @@ from linter.model import (
     Location,
     Object,
     Pointer,
+    Problem,
     Ref,
     Repair,
     Report,
@@ -32,7 +35,6 @@ from linter.model import (
     shown,
 )
 from linter.objects.conditions import matches
-from linter.objects.definitions import DefinitionProblem
 from linter.objects.definitions import label_of as label
 from linter.objects.scopes import Scope, ScopeFinder, build_scope, is_under
 
@@ -57,7 +59,6 @@ def fill(template: str, values: dict[str, Any]) -> str | None:
 class Engine:
     def __init__(self, rules: list[Rule], as_of: dt.date | None = None) -> None:
         self.rules = {r.id: r for r in rules}
-        from linter.lint.checks import CHECKS
 
         self.by_kind: dict[str, list[Rule]] = {}
         self.across: dict[str, list[Rule]] = {}  # rules whose primitive compares scopes
@@ -69,10 +70,9 @@ class Engine:
 
     # --- findings from the pipeline -------------------------------------------------------
 
-    def from_problem(self, problem: Problem | DefinitionProblem, scope: str) -> Finding:
+    def from_problem(self, problem: Problem, scope: str) -> Finding:
         rule = self.rules[problem.rule_id]
-        obj = problem.obj if isinstance(problem, DefinitionProblem) else None
-        pointer = problem.pointer if isinstance(problem, DefinitionProblem) else ()
+        obj, pointer = problem.obj, problem.pointer
         identity = obj.identity if obj else ""
         return self._finding(
             rule,
@@ -82,7 +82,7 @@ class Engine:
             scope,
             obj=obj,
             pointer=pointer,
-            related=problem.related if isinstance(problem, DefinitionProblem) else (),
+            related=problem.related,
             key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
             repair=_repair(rule, obj, pointer, {"property": str(pointer[0])}) if obj and pointer else None,
         )
@@ -134,7 +134,6 @@ class Engine:
             for rule in self.by_kind.get(obj.kind, ()):
                 if not matches(rule.where, obj):
                     continue
-                from linter.lint.checks import CHECKS
 
                 primitive = CHECKS[rule.check or ""]
                 if checked is not None:
@@ -149,8 +148,6 @@ class Engine:
 
     def claims(self, scope: Scope) -> list[Claim]:
         """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
-        from linter.lint.checks import CHECKS
-
         found: list[Claim] = []
         tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
         for obj in scope.objects:
@@ -166,8 +163,6 @@ class Engine:
 
     def cross_findings(self, claims: list[Claim]) -> list[Finding]:
         """A claim that overlaps a claim of another scope is a finding, with the others related."""
-        from linter.lint.checks import CHECKS
-
         groups: dict[tuple[str, str], list[Claim]] = {}
         for claim in claims:
             primitive = CHECKS[self.rules[claim.rule_id].check or ""]
@@ -235,7 +230,7 @@ class Engine:
             "the object was not checked by it; please report this with the definition"
         )
         return self._finding(
-            self.rules["EX014"],
+            self.rules[ids.CHECK_FAILED],
             obj.path,
             span(obj.document, obj.raw_pointer(())),
             message,
@@ -428,13 +423,12 @@ def lint(
     if workers == 1:
         partials = [_lint_scopes(root, directories, *arguments)]
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for big repositories
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_lint_scopes, root, c, *arguments) for c in chunks if c]
             partials = [f.result() for f in futures]
-    report = Report(rules=rules)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
@@ -446,20 +440,26 @@ def lint(
     if claims:
         across = Engine(rules, as_of).cross_findings(claims)
         partials.append(_Partial(findings=[f for f in across if _involves(f, targets, bereaved)]))
+    findings: list[Finding] = []
+    comments: dict[str, tuple[SuppressionComment, ...]] = {}
     for partial in partials:
-        report.scopes += partial.scopes
-        report.objects += partial.objects
-        report.certificates += partial.certificates
         files |= partial.files
-        report.comments |= partial.comments
-        report.checked += [c for c in partial.checked if involves_path(c.path, targets)]
+        comments |= partial.comments
         for finding in partial.findings:
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:
                 seen.add(key)
-                report.findings.append(finding)
-    report.files = len(files)
-    report.findings.sort()
+                findings.append(finding)
+    report = Report(
+        findings=sorted(findings),
+        files=len(files),
+        objects=sum(p.objects for p in partials),
+        certificates=sum(p.certificates for p in partials),
+        scopes=sum(p.scopes for p in partials),
+        rules=rules,
+        checked=[c for p in partials for c in p.checked if involves_path(c.path, targets)],
+        comments=comments,
+    )
     return report
 
 

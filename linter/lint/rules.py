@@ -10,11 +10,18 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.lint.checks import CHECKS
+from linter.lint.config import ConfigError
+from linter.load.files import stays_inside
+from linter.load.parse import ParseError, parse_yaml
+from linter.load.resources import data_dir
 from linter.model import Rule
+from linter.objects.definitions import kind_schema
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
@@ -45,8 +52,6 @@ def is_builtin(rule: Rule) -> bool:
 def _rule_validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from linter.load.resources import data_dir
-
     schema = json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)
 
@@ -76,9 +81,6 @@ def load_rule(path: Path, label: str | None = None, trusted: bool = False, custo
 
 
 def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, LineOf]:
-    from linter.lint.checks import CHECKS
-    from linter.load.parse import ParseError, parse_yaml
-
     try:
         text = path.read_text(encoding="utf-8")
         document, problems = parse_yaml(shown, text)
@@ -178,8 +180,7 @@ def _validate(data: dict[str, Any], line_of: LineOf, fail: Callable[..., RuleErr
     for outcome, cases in data["examples"].items():
         for index, case in enumerate(cases):
             for rel in case["files"]:
-                parts = PurePosixPath(rel).parts
-                if not parts or parts[0] == "/" or ".." in parts or "\\" in rel:
+                if not stays_inside(rel):
                     raise fail(
                         ("examples", outcome, index, "files", rel),
                         f"examples/{outcome}/{index}/files: {rel!r} must be a relative path inside "
@@ -257,7 +258,6 @@ def _check_where(scope: dict[str, Any], fail: Callable[..., RuleError]) -> None:
     kind = scope.get("kind")
     if not kind or kind == "Certificate":
         return
-    from linter.objects.definitions import kind_schema
 
     names = kind_schema(kind).names
     for name in scope.get("where", {}):
@@ -271,11 +271,6 @@ def _check_where(scope: dict[str, Any], fail: Callable[..., RuleError]) -> None:
 def configure(rules: list[Rule], config: Config) -> list[Rule]:
     """Apply a configuration's severity and option overrides; options are merged over the rule's
     params, validated against its primitive and prepared again."""
-    from dataclasses import replace
-
-    from linter.lint.checks import CHECKS
-    from linter.lint.config import ConfigError
-
     by_id = {r.id: r for r in rules}
     for section, overrides in (("severity", config.severity), ("options", config.options)):
         for rule_id in overrides:
@@ -316,8 +311,6 @@ def configured_directories(config: Config) -> list[Path]:
     """The configuration's rule directories: each must exist and lie below the configuration
     file's own directory, since a pull request can change the configuration and exolint must not
     be pointed at files elsewhere on the machine (their text would show in error messages)."""
-    from linter.lint.config import ConfigError
-
     if not config.rules or config.path is None:
         return []
     base = config.path.parent.resolve()
@@ -338,8 +331,6 @@ def configured_directories(config: Config) -> list[Path]:
 
 def rule_label(path: Path) -> str:
     """How findings and messages name a rule file: ``rules/<area>/<file>`` for exolint's own."""
-    from linter.load.resources import data_dir
-
     builtin = data_dir("rules").resolve()
     resolved = path.resolve()
     if builtin in resolved.parents:
@@ -351,8 +342,6 @@ def load_rules(directories: Sequence[Path] | None = None, files: Sequence[Path] 
     """exolint's own rules and an organisation's, from ``directories`` and single ``files``; ids
     and names unique. An organisation's rules are validated in full, and so is a built-in rule
     file named in ``files`` (``exolint test-rules rules/...`` in a checkout of exolint)."""
-    from linter.load.resources import data_dir
-
     builtin = data_dir("rules")
     inside_builtin = builtin.resolve()
     own: list[tuple[Path, Path | None]] = [(p, d) for d in directories or () for p in rule_files(d)]

@@ -8,9 +8,11 @@ key is reported by position only, never echoed, since the report may end up in a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from linter.domain.dn import windows_dn
 from linter.model import Certificate
 
 if TYPE_CHECKING:
@@ -28,10 +30,29 @@ _KEY_MARKER = re.compile(r"-----BEGIN ([^-\r\n]*PRIVATE KEY)-----")
 _CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
 _PKCS7_LABELS = frozenset({"PKCS7", "PKCS #7 SIGNED DATA", "CMS"})
 
+T = TypeVar("T")
+
 _KEY_ADVICE = (
     "delete it, rewrite it out of the git history, rotate the key (anyone who cloned the "
     "repository has it) and commit only the public certificate"
 )
+
+
+def _guarded(call: Callable[[], T], fallback: Callable[[BaseException], T]) -> T:
+    """``call()``, or ``fallback(exc)`` when cryptography fails on what it was given.
+
+    cryptography parses certificates in Rust, and a panic there reaches Python as pyo3's
+    PanicException, which derives from BaseException, not Exception, so ``except Exception``
+    lets it through. A damaged certificate in someone's repository must become a finding, never a
+    traceback, so every call into cryptography on repository bytes goes through here: it catches
+    everything but an interrupt or an exit.
+    """
+    try:
+        return call()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # PanicException: see above
+        return fallback(exc)
 
 
 @dataclass(frozen=True)
@@ -164,7 +185,8 @@ def _stray_keys(lines: list[str]) -> list[CertProblem]:
 
 def _read_block(path: str, block: _Block, index: int) -> tuple[list[Certificate], CertProblem | None]:
     """The certificates of one block, or the problem that stopped it (and none of its certs)."""
-    try:
+
+    def read() -> tuple[list[Certificate], CertProblem | None]:
         loaded = _load_pem_block(block)
         if not loaded:
             return [], _problem(block.line, "garbage", "the PKCS#7 block holds no certificate")
@@ -172,10 +194,8 @@ def _read_block(path: str, block: _Block, index: int) -> tuple[list[Certificate]
             _describe(cert, path, index + offset, block.line, block.end_line)
             for offset, cert in enumerate(loaded)
         ], None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        return [], _unreadable(block.label, block.line, exc)
+
+    return _guarded(read, lambda exc: ([], _unreadable(block.label, block.line, exc)))
 
 
 def _load_pem_block(block: _Block) -> list[x509.Certificate]:
@@ -193,15 +213,16 @@ def _read_der(path: str, data: bytes) -> _Parsed:
     """A file without PEM markers: a DER certificate, a DER PKCS#7 bundle, or a DER key."""
     if not data.strip():
         return [], []
-    try:
-        loaded = _load_der(data)
-        return [_describe(cert, path, index, 1, 1) for index, cert in enumerate(loaded)], []
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
+
+    def read() -> _Parsed:
+        return [_describe(cert, path, index, 1, 1) for index, cert in enumerate(_load_der(data))], []
+
+    def not_a_certificate(exc: BaseException) -> _Parsed:
         if _is_der_private_key(data):
             return [], [_private_key("DER", 1)]
         return [], [_unreadable("DER", 1, exc)]
+
+    return _guarded(read, not_a_certificate)
 
 
 def _load_der(data: bytes) -> list[x509.Certificate]:
@@ -218,21 +239,18 @@ def _is_der_private_key(data: bytes) -> bool:
     """A key is recognised even when encrypted: loading it then asks for a password."""
     from cryptography.hazmat.primitives.serialization import load_der_private_key
 
-    try:
-        load_der_private_key(data, password=None)
-    except TypeError:
+    def loads() -> bool:
+        try:
+            load_der_private_key(data, password=None)
+        except TypeError:  # encrypted: it wants a password
+            return True
         return True
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:
-        return False
-    return True
+
+    return _guarded(loads, lambda _: False)
 
 
 def _describe(cert: x509.Certificate, path: str, index: int, line: int, end_line: int) -> Certificate:
     """The linter's view of one certificate; raises when a field cannot be read."""
-    from linter.domain.dn import windows_dn
-
     key_type, key_size = _key_facts(cert)
     return Certificate(
         path=path,
@@ -309,15 +327,15 @@ def _self_signed(cert: x509.Certificate) -> bool:
 
     if cert.issuer != cert.subject:
         return False
-    try:
-        cert.verify_directly_issued_by(cert)
-    except InvalidSignature:
-        return False
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:
-        return _signed_by_own_key(cert)
-    return True
+
+    def verifies() -> bool:
+        try:
+            cert.verify_directly_issued_by(cert)
+        except InvalidSignature:
+            return False
+        return True
+
+    return _guarded(verifies, lambda _: _signed_by_own_key(cert))
 
 
 def _signed_by_own_key(cert: x509.Certificate) -> bool:
@@ -337,14 +355,13 @@ def signed_by(der: bytes, issuer_der: bytes) -> bool | None:
 
     if not der or not issuer_der:
         return None
-    try:
+
+    def check() -> bool | None:
         cert = x509.load_der_x509_certificate(der)
         issuer = x509.load_der_x509_certificate(issuer_der)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:
-        return None
-    return _signed_with(cert, issuer)
+        return _signed_with(cert, issuer)
+
+    return _guarded(check, lambda _: None)
 
 
 def _der(cert: x509.Certificate) -> bytes:
@@ -354,27 +371,27 @@ def _der(cert: x509.Certificate) -> bytes:
 
 
 def _signed_with(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether the issuer's key verifies the certificate's signature (a bad one raises inside)."""
+    return _guarded(lambda: _verify(cert, issuer), lambda _: False)
+
+
+def _verify(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
-    try:
-        key, signature, tbs = issuer.public_key(), cert.signature, cert.tbs_certificate_bytes
-        algorithm, parameters = cert.signature_hash_algorithm, cert.signature_algorithm_parameters
-        if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
-            key.verify(signature, tbs)
-        elif algorithm is None:
-            return False
-        elif isinstance(key, rsa.RSAPublicKey):
-            scheme = parameters if isinstance(parameters, padding.PSS) else padding.PKCS1v15()
-            key.verify(signature, tbs, scheme, algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, tbs, ec.ECDSA(algorithm))
-        elif isinstance(key, dsa.DSAPublicKey):
-            key.verify(signature, tbs, algorithm)
-        else:
-            return False
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:
+    key, signature, tbs = issuer.public_key(), cert.signature, cert.tbs_certificate_bytes
+    algorithm, parameters = cert.signature_hash_algorithm, cert.signature_algorithm_parameters
+    if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
+        key.verify(signature, tbs)
+    elif algorithm is None:
+        return False
+    elif isinstance(key, rsa.RSAPublicKey):
+        scheme = parameters if isinstance(parameters, padding.PSS) else padding.PKCS1v15()
+        key.verify(signature, tbs, scheme, algorithm)
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        key.verify(signature, tbs, ec.ECDSA(algorithm))
+    elif isinstance(key, dsa.DSAPublicKey):
+        key.verify(signature, tbs, algorithm)
+    else:
         return False
     return True
 

@@ -11,9 +11,16 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from linter.model import Certificate, Document, Span, SuppressionComment
+from linter import ids
+from linter.load.certs import private_key_blocks, read_certificate_file
+from linter.load.comments import read_comments
+from linter.load.globs import glob_matches
+from linter.load.parse import ParseError, parse_json, parse_yaml
+from linter.load.resources import kind_schemas
+from linter.model import Certificate, Document, Problem, Span, SuppressionComment
 
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
 CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der")
@@ -23,20 +30,13 @@ MAX_CERTIFICATE_BYTES = 1024 * 1024
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "venv", "__pycache__"})
 
 _MENTIONS_KIND = re.compile(r"""(?i)(?:^|[\s{,\[])["']?kind["']?\s*:""")
-_NAMES_OUR_KIND = re.compile(
-    r"""(?i)kind["']?\s*:\s*["']?(tenant|accepteddomain|inboundconnector|outboundconnector|"""
-    r"""sendconnector|receiveconnector|exchangecertificate|transportserver|relayhost)\b"""
-)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in a file, before any rule runs; the engine turns it into a finding."""
-
-    rule_id: str
-    path: str
-    span: Span
-    message: str
+@cache
+def _names_our_kind() -> re.Pattern[str]:
+    """``kind: <one of exolint's kinds>``, read from schemas/ (a file that fails to parse)."""
+    kinds = "|".join(kind.lower() for kind in kind_schemas())
+    return re.compile(rf"""(?i)kind["']?\s*:\s*["']?({kinds})\b""")
 
 
 @dataclass
@@ -143,13 +143,9 @@ class Loader:
         return result
 
     def _excluded(self, rel: str) -> bool:
-        from linter.load.globs import glob_matches
-
         return any(glob_matches(pattern, rel) for pattern in self.exclude)
 
     def _wanted(self, rel: str) -> bool:
-        from linter.load.globs import glob_matches
-
         if self._excluded(rel):
             return False
         return not self.include or any(glob_matches(pattern, rel) for pattern in self.include)
@@ -161,10 +157,12 @@ class Loader:
         except (OSError, RuntimeError) as exc:
             looped = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
             if looped:
-                return Problem("EX009", rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link")
+                return Problem(
+                    ids.PATH_OUTSIDE_ROOT, rel, FIRST_LINE, f"{rel} is a symbolic link loop; remove the link"
+                )
             if entry.name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES):
                 return Problem(
-                    "EX009",
+                    ids.PATH_OUTSIDE_ROOT,
                     rel,
                     FIRST_LINE,
                     f"{rel} is a symbolic link to a missing file; fix or remove the link",
@@ -172,7 +170,7 @@ class Loader:
             return None
         if not (target == self.root or self.root in target.parents):
             return Problem(
-                "EX009",
+                ids.PATH_OUTSIDE_ROOT,
                 rel,
                 FIRST_LINE,
                 f"{rel} is a symbolic link to a place outside the lint root; exolint reads only "
@@ -213,7 +211,7 @@ class Loader:
         if lower.endswith(PRIVATE_KEY_SUFFIXES):
             loaded.problems.append(
                 Problem(
-                    "EX901",
+                    ids.PRIVATE_KEY,
                     rel,
                     FIRST_LINE,
                     f"{rel} is a private key or PFX/PKCS#12 bundle committed to the repository; "
@@ -228,7 +226,7 @@ class Loader:
             if size > limit:
                 loaded.problems.append(
                     Problem(
-                        "EX004",
+                        ids.INPUT_LIMIT,
                         rel,
                         FIRST_LINE,
                         f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; "
@@ -242,7 +240,7 @@ class Loader:
                 data = self._raw.pop(rel, b"") or self.absolute(rel).read_bytes()
         except OSError as exc:
             loaded.problems.append(
-                Problem("EX003", rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
+                Problem(ids.UNREADABLE_FILE, rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
             )
             return loaded
         if lower.endswith(CERTIFICATE_SUFFIXES):
@@ -252,19 +250,15 @@ class Loader:
         return loaded
 
     def _read_certificates(self, loaded: LoadedFile, data: bytes) -> None:
-        from linter.load.certs import read_certificate_file
-
         certificates, problems = read_certificate_file(loaded.path, data)
         loaded.certificates.extend(certificates)
         for problem in problems:
-            rule = "EX901" if problem.code == "private-key" else "EX010"
+            rule = ids.PRIVATE_KEY if problem.code == "private-key" else ids.CERTIFICATE_UNREADABLE
             loaded.problems.append(
                 Problem(rule, loaded.path, _line_span(problem.line - 1, problem.column - 1), problem.message)
             )
 
     def _read_definitions(self, loaded: LoadedFile, data: bytes) -> None:
-        from linter.load.parse import ParseError, parse_json, parse_yaml
-
         rel = loaded.path
         text, bad_offset = decode(data)
         if text is None:
@@ -275,7 +269,7 @@ class Loader:
                 hint = "; NUL bytes suggest UTF-16 without a byte order mark" if not data[bad_offset] else ""
                 loaded.problems.append(
                     Problem(
-                        "EX003",
+                        ids.UNREADABLE_FILE,
                         rel,
                         _line_span(line, column),
                         f"{rel} is not UTF-8 text (byte 0x{data[bad_offset]:02X} at offset "
@@ -284,12 +278,10 @@ class Loader:
                 )
             return
         if "PRIVATE KEY" in text:
-            from linter.load.certs import private_key_blocks
-
             for line in private_key_blocks(text):
                 loaded.problems.append(
                     Problem(
-                        "EX901",
+                        ids.PRIVATE_KEY,
                         rel,
                         Span(line, 1, line, 1),
                         f"{rel} holds a PEM private key block; remove it, rewrite it out of the git "
@@ -298,32 +290,32 @@ class Loader:
                 )
         if not text.strip():
             loaded.problems.append(
-                Problem("EX011", rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
+                Problem(ids.EMPTY_FILE, rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
             )
             return
         if not _MENTIONS_KIND.search(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
         is_json = rel.lower().endswith(".json")
         if not is_json and "exolint:" in text:  # JSON has no comments
-            from linter.load.comments import read_comments
-
             loaded.comments = read_comments(text)
         parser = parse_json if is_json else parse_yaml
         try:
             document, parse_problems = parser(rel, text)
         except ParseError as exc:
-            if not _NAMES_OUR_KIND.search(text):
+            if not _names_our_kind().search(text):
                 return  # another tool's file that happens to have a kind key (a Helm template, ...)
             p = exc.problem
-            rule = "EX004" if p.code == "limit" else "EX001"
+            rule = ids.INPUT_LIMIT if p.code == "limit" else ids.YAML_SYNTAX
             loaded.problems.append(
                 Problem(rule, rel, _line_span(p.line, p.column), f"{rel} cannot be parsed: {p.message}")
             )
             return
         except RecursionError:
-            loaded.problems.append(Problem("EX004", rel, FIRST_LINE, f"{rel} is nested too deeply to read"))
+            loaded.problems.append(
+                Problem(ids.INPUT_LIMIT, rel, FIRST_LINE, f"{rel} is nested too deeply to read")
+            )
             return
         loaded.document = document
         for p in parse_problems:
-            rule = "EX002" if p.code == "duplicate-key" else "EX001"
+            rule = ids.DUPLICATE_KEY if p.code == "duplicate-key" else ids.YAML_SYNTAX
             loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), p.message))

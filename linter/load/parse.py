@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from linter.model import Document, Pointer
@@ -204,8 +205,6 @@ class _Json:
         return match.end() if match else offset
 
     def value(self, offset: int, pointer: Pointer, depth: int, key_at: int) -> tuple[Any, int]:
-        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
-
         text = self.text
         offset = self.skip(offset)
         line, column = self.where(offset)
@@ -239,8 +238,6 @@ class _Json:
         return result, end
 
     def mapping(self, offset: int, pointer: Pointer, depth: int) -> tuple[dict[str, Any], int]:
-        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
-
         result: dict[str, Any] = {}
         offset = self.skip(offset)
         if self.text.startswith("}", offset):

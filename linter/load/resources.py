@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -17,3 +18,22 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"exolint's {name}/ folder is missing from {here.parent}; reinstall exolint")
+
+
+@cache
+def kind_schemas() -> dict[str, str]:
+    """Every kind of definition and the stem of its schema file (``InboundConnector`` ->
+    ``inbound-connector``), read from schemas/: a kind's schema is one whose ``kind`` property is
+    a const. Ordered as schemas/rule.schema.json lists the kinds a rule may scope, which is the
+    order messages name them in; a kind it does not list comes last."""
+    folder = data_dir("schemas")
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.schema.json")):
+        kind = json.loads(path.read_text(encoding="utf-8")).get("properties", {}).get("kind", {}).get("const")
+        if isinstance(kind, str):
+            found[kind] = path.name.removesuffix(".schema.json")
+    rule = json.loads((folder / "rule.schema.json").read_text(encoding="utf-8"))
+    order: list[str] = rule["properties"]["scope"]["properties"]["kind"]["enum"]
+    return dict(
+        sorted(found.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    )

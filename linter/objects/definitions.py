@@ -13,32 +13,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from linter import ids
 from linter.load.locate import position, span
-from linter.model import UNNAMED, Certificate, Document, Location, Object, Pointer, Span
-
-KIND_SCHEMAS = {
-    "Tenant": "tenant",
-    "AcceptedDomain": "accepted-domain",
-    "InboundConnector": "inbound-connector",
-    "OutboundConnector": "outbound-connector",
-    "SendConnector": "send-connector",
-    "ReceiveConnector": "receive-connector",
-    "ExchangeCertificate": "exchange-certificate",
-    "TransportServer": "transport-server",
-    "RelayHost": "relay-host",
-}
-_KINDS_LOWER = {kind.lower(): kind for kind in KIND_SCHEMAS}
+from linter.load.resources import data_dir, kind_schemas
+from linter.model import UNNAMED, Certificate, Document, Object, Pointer, Problem, Span
+from linter.objects.fastschema import compile_schema
 
 
-@dataclass(frozen=True)
-class DefinitionProblem:
-    rule_id: str
-    path: str
-    span: Span
-    message: str
-    obj: Object | None = None
-    pointer: Pointer = ()
-    related: tuple[Location, ...] = ()
+@cache
+def _kinds_lower() -> dict[str, str]:
+    return {kind.lower(): kind for kind in kind_schemas()}
 
 
 @dataclass(frozen=True)
@@ -60,9 +44,7 @@ def _enum_of(prop: dict[str, Any]) -> list[Any]:
 
 @cache
 def kind_schema(kind: str) -> KindSchema:
-    from linter.load.resources import data_dir
-
-    path = data_dir("schemas") / f"{KIND_SCHEMAS[kind]}.schema.json"
+    path = data_dir("schemas") / f"{kind_schemas()[kind]}.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     props: dict[str, Any] = schema.get("properties", {})
     enums: dict[str, dict[str, str]] = {}
@@ -88,8 +70,6 @@ def kind_schema(kind: str) -> KindSchema:
 
 @cache
 def _quick_check(kind: str) -> Any:
-    from linter.objects.fastschema import compile_schema
-
     return compile_schema(kind_schema(kind).schema)
 
 
@@ -117,9 +97,9 @@ def kind_value(mapping: dict[str, Any]) -> Any:
     return next((v for k, v in mapping.items() if isinstance(k, str) and k.lower() == "kind"), None)
 
 
-def build_objects(document: Document, scope: str) -> tuple[list[Object], list[DefinitionProblem]]:
+def build_objects(document: Document, scope: str) -> tuple[list[Object], list[Problem]]:
     objects: list[Object] = []
-    problems: list[DefinitionProblem] = []
+    problems: list[Problem] = []
     for base, mapping in candidates(document):
         if any(isinstance(k, str) and k.lower() == "apiversion" for k in mapping):
             continue  # a Kubernetes-style manifest kept in the same repository
@@ -132,17 +112,18 @@ def build_objects(document: Document, scope: str) -> tuple[list[Object], list[De
 
 def _build(
     document: Document, base: Pointer, mapping: dict[str, Any], scope: str
-) -> tuple[Object | None, list[DefinitionProblem]]:
+) -> tuple[Object | None, list[Problem]]:
     path = document.path
     kind_key = next(k for k in mapping if isinstance(k, str) and k.lower() == "kind")
     raw_kind = mapping[kind_key]
-    kind = _KINDS_LOWER.get(raw_kind.lower()) if isinstance(raw_kind, str) else None
+    kinds = _kinds_lower()
+    kind = kinds.get(raw_kind.lower()) if isinstance(raw_kind, str) else None
     if kind is None:
-        near = difflib.get_close_matches(str(raw_kind).lower(), list(_KINDS_LOWER), n=1, cutoff=0.8)
-        hint = f"did you mean {_KINDS_LOWER[near[0]]}?" if near else f"use one of {', '.join(KIND_SCHEMAS)}"
+        near = difflib.get_close_matches(str(raw_kind).lower(), list(kinds), n=1, cutoff=0.8)
+        hint = f"did you mean {kinds[near[0]]}?" if near else f"use one of {', '.join(kind_schemas())}"
         return None, [
-            DefinitionProblem(
-                "EX008",
+            Problem(
+                ids.UNKNOWN_KIND,
                 path,
                 span(document, (*base, kind_key)),
                 f"kind {raw_kind!r} is not a kind exolint knows; {hint}",
@@ -151,7 +132,7 @@ def _build(
     ks = kind_schema(kind)
     props: dict[str, Any] = {}
     raw_keys: dict[str, str] = {}
-    problems: list[DefinitionProblem] = []
+    problems: list[Problem] = []
     unknown: list[str] = []
     duplicates: list[tuple[str, str]] = []
     for key, value in mapping.items():
@@ -172,8 +153,8 @@ def _build(
     for name, key in raw_keys.items():
         if key != name:
             problems.append(
-                DefinitionProblem(
-                    "EX012",
+                Problem(
+                    ids.PROPERTY_SPELLING,
                     path,
                     _key_span(document, (*base, key)),
                     f"{label} spells {name} as {key!r}; PowerShell reads it the same, but write it "
@@ -184,8 +165,8 @@ def _build(
             )
     for key, name in duplicates:
         problems.append(
-            DefinitionProblem(
-                "EX002",
+            Problem(
+                ids.DUPLICATE_KEY,
                 path,
                 _key_span(document, (*base, key)),
                 f"{label} has {name} twice, as {raw_keys[name]!r} and {key!r}; keys match without "
@@ -202,8 +183,8 @@ def _build(
             else f"see `exolint explain EX006` for where the {kind} properties are listed"
         )
         problems.append(
-            DefinitionProblem(
-                "EX006",
+            Problem(
+                ids.UNKNOWN_PROPERTY,
                 path,
                 _key_span(document, (*base, key)),
                 f"{label} has an unknown property {key!r}; {hint}",
@@ -308,8 +289,8 @@ def _describe(error: Any) -> str:
     return str(error.message)
 
 
-def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
-    problems: list[DefinitionProblem] = []
+def _schema_problems(obj: Object, label: str) -> list[Problem]:
+    problems: list[Problem] = []
     instance = {"kind": obj.kind, **obj.props}
     quick = _quick_check(obj.kind)
     if quick is not None and quick(instance):
@@ -322,8 +303,8 @@ def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
             missing = [r for r in error.validator_value if r not in instance]
             for name in missing:
                 problems.append(
-                    DefinitionProblem(
-                        "EX007",
+                    Problem(
+                        ids.MISSING_PROPERTY,
                         obj.path,
                         span(obj.document, obj.raw_pointer(())),
                         f"{KIND_LABELS[obj.kind]} {_named(obj)}has no {name}; add {name}, which Exchange "
@@ -335,8 +316,8 @@ def _schema_problems(obj: Object, label: str) -> list[DefinitionProblem]:
             continue
         prop = property_text(pointer) or "the object"
         problems.append(
-            DefinitionProblem(
-                "EX005",
+            Problem(
+                ids.INVALID_VALUE,
                 obj.path,
                 span(obj.document, obj.raw_pointer(pointer)),
                 f"{label}: {prop} {_describe(error)}",

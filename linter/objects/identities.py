@@ -10,9 +10,10 @@ definition gives both. Tenants (EX013) and accepted domains (EX304) have rules o
 
 from __future__ import annotations
 
+from linter import ids
 from linter.load.locate import span
-from linter.model import UNNAMED, Location, Object
-from linter.objects.definitions import DefinitionProblem, label_of
+from linter.model import UNNAMED, Location, Object, Problem
+from linter.objects.definitions import label_of
 
 IDENTIFIED_BY = {
     "InboundConnector": ("Name",),
@@ -25,11 +26,11 @@ IDENTIFIED_BY = {
 }
 
 
-def duplicate_identities(objects: list[Object]) -> list[DefinitionProblem]:
+def duplicate_identities(objects: list[Object]) -> list[Problem]:
     """EX015 for every definition after the first of one identity, the first as related."""
     servers = _server_names(objects)
     first: dict[tuple[str, ...], Object] = {}
-    problems: list[DefinitionProblem] = []
+    problems: list[Problem] = []
     for obj in objects:
         key = _key(obj, servers)
         if key is None:
@@ -47,7 +48,7 @@ def duplicate_identities(objects: list[Object]) -> list[DefinitionProblem]:
             "leave both)"
         )
         related = (Location.at(earlier.path, at, "the first definition"),)
-        problems.append(DefinitionProblem("EX015", obj.path, where, message, obj, pointer, related))
+        problems.append(Problem(ids.DUPLICATE_IDENTITY, obj.path, where, message, obj, pointer, related))
     return problems
 
 

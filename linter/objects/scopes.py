@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
-from linter.load.loader import DEFINITION_SUFFIXES, Loader, Problem
+from linter import ids
+from linter.load.loader import DEFINITION_SUFFIXES, Loader
 from linter.load.locate import span
-from linter.model import Certificate, Object
+from linter.model import Certificate, Object, Problem
 from linter.objects.definitions import (
-    DefinitionProblem,
     build_objects,
     candidates,
     certificate_object,
@@ -25,6 +27,8 @@ from linter.objects.definitions import (
     label_of,
 )
 from linter.objects.identities import duplicate_identities
+
+T = TypeVar("T")
 
 _NAMES_TENANT = re.compile(r"""(?i)kind["']?\s*:\s*["']?tenant\b""")
 
@@ -44,18 +48,23 @@ class Scope:
     certificates: list[Certificate] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     by_kind: dict[str, list[Object]] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)  # answers of linter.hybrid.topology, computed once
+    derived_answers: dict[Callable[[Scope], Any], Any] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
 
-    @property
+    @cached_property
     def certificate_objects(self) -> list[Object]:
         """The scope's certificates as objects of kind Certificate, for the rules about them."""
-        if "certificate-objects" not in self.memo:
-            self.memo["certificate-objects"] = [
-                certificate_object(c, self.directory) for c in self.certificates
-            ]
-        result: list[Object] = self.memo["certificate-objects"]
-        return result
+        return [certificate_object(c, self.directory) for c in self.certificates]
+
+    def derived(self, build: Callable[[Scope], T]) -> T:
+        """``build(self)``, made once per scope: a higher layer's typed answers about this scope
+        (linter.hybrid.topology, linter.hybrid.attribution), each computed on first use."""
+        if build not in self.derived_answers:
+            self.derived_answers[build] = build(self)
+        found: T = self.derived_answers[build]
+        return found
 
     def of(self, kind: str) -> list[Object]:
         return self.by_kind.get(kind, [])
@@ -128,11 +137,11 @@ class ScopeFinder:
         return list(wanted)
 
 
-def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Problem | DefinitionProblem]]:
+def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Problem]]:
     """Load one scope: its objects, its certificates, and every problem found on the way."""
     loader = finder.loader
     files, problems_found, _ = finder.walk(directory)
-    problems: list[Problem | DefinitionProblem] = list(problems_found)
+    problems: list[Problem] = list(problems_found)
     scope = Scope(directory, files=files)
     tenant_files: list[str] = []
     for rel in files:
@@ -152,8 +161,8 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     tenants = scope.of("Tenant")
     for extra in tenants[1:]:
         problems.append(
-            DefinitionProblem(
-                "EX013",
+            Problem(
+                ids.DUPLICATE_TENANT,
                 extra.path,
                 span(extra.document, extra.raw_pointer(())),
                 f'Tenant "{extra.identity}" shares its scope ({directory or "the lint root"}) with '
@@ -174,15 +183,12 @@ def resolve_file(obj: Object) -> str | None:
     return posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
 
 
-def _add_referenced_certificates(
-    loader: Loader, scope: Scope, problems: list[Problem | DefinitionProblem]
-) -> None:
+def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Problem]) -> None:
     """Certificates named by ``File:`` that lie outside the scope directory (a shared folder)."""
     for obj in scope.objects:
-        ref = obj.get("File")
-        if not isinstance(ref, str) or not ref:
+        ref, target = obj.get("File"), resolve_file(obj)
+        if not isinstance(ref, str) or target is None:
             continue
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
         where = span(obj.document, obj.raw_pointer(("File",)))
         drive = len(ref) > 1 and ref[1] == ":"  # C:\Certificates\...
         if (
@@ -193,8 +199,8 @@ def _add_referenced_certificates(
             or not loader.inside_root(loader.absolute(target))
         ):
             problems.append(
-                DefinitionProblem(
-                    "EX009",
+                Problem(
+                    ids.PATH_OUTSIDE_ROOT,
                     obj.path,
                     where,
                     f"{label_of(obj)}: File {ref} points outside the lint root; keep the certificate "
@@ -206,8 +212,8 @@ def _add_referenced_certificates(
             continue
         if not loader.absolute(target).is_file():
             problems.append(
-                DefinitionProblem(
-                    "EX010",
+                Problem(
+                    ids.CERTIFICATE_UNREADABLE,
                     obj.path,
                     where,
                     f"{label_of(obj)}: File {ref} does not exist (looked for {target}); commit the "

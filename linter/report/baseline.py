@@ -7,6 +7,7 @@ the object or property it is about changes.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import tarfile
@@ -129,7 +130,6 @@ def export_tree(root: Path, ref: str, destination: Path) -> None:
     )
     if archive.returncode != 0:
         raise BaselineError(f"--diff-base {ref}: git archive failed: {archive.stderr.decode().strip()}")
-    import io
 
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(destination, filter="data")

@@ -20,24 +20,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressionComment
+from linter import ids
+from linter.lint.checks import CHECKS
+from linter.lint.engine import fingerprint
+from linter.load.globs import glob_matches
+from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressedBy, SuppressionComment
+from linter.objects.definitions import KIND_LABELS
+from linter.objects.scopes import is_under
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
     from linter.model import Report
 
-BLANKET = "EX920"
-NO_REASON = "EX921"
-MALFORMED = "EX922"
-EXPIRED = "EX923"
-UNUSED = "EX924"
-FORBIDDEN = "EX925"
-LIFETIME = "EX926"
-OWN_RULES = frozenset({BLANKET, NO_REASON, MALFORMED, EXPIRED, UNUSED, FORBIDDEN, LIFETIME})
+OWN_RULES = frozenset(
+    {
+        ids.SUPPRESSION_BLANKET,
+        ids.SUPPRESSION_WITHOUT_REASON,
+        ids.SUPPRESSION_MALFORMED,
+        ids.SUPPRESSION_EXPIRED,
+        ids.SUPPRESSION_UNUSED,
+        ids.SUPPRESSION_SEVERITY_FORBIDDEN,
+        ids.SUPPRESSION_LIFETIME,
+    }
+)
 
 MIN_REASON = 3
 """A reason shorter than this says nothing (the configuration schema asks the same)."""
@@ -87,8 +96,6 @@ class _Stage:
     def report(
         self, rule_id: str, path: str, line: int, column: int, end: int, message: str, *key: str
     ) -> None:
-        from linter.lint.engine import fingerprint
-
         rule = self.rules.get(rule_id)
         if rule is None:  # a rule list without the suppression rules (a unit test's): say nothing
             return
@@ -122,8 +129,6 @@ class _Stage:
         return f"{self.config_path}:{self.config.line_of(pointer)}"
 
     def _reportable(self, path: str) -> bool:
-        from linter.objects.scopes import is_under
-
         return not self.targets or any(is_under(path, t) for t in self.targets)
 
     # --- which suppressions hold ----------------------------------------------------------
@@ -143,12 +148,14 @@ class _Stage:
         quoted = f"The comment `# {c.text}`"
         until_then = "it suppresses nothing until then"
         if c.problem:
-            self.about_comment(inline, MALFORMED, f"{quoted} cannot be read: {c.problem}; {until_then}")
+            self.about_comment(
+                inline, ids.SUPPRESSION_MALFORMED, f"{quoted} cannot be read: {c.problem}; {until_then}"
+            )
             return False
         if c.blanket:
             self.about_comment(
                 inline,
-                BLANKET,
+                ids.SUPPRESSION_BLANKET,
                 f"{quoted} disables every rule, which would hide any new problem here too; name the "
                 f'rules it is for (disable=EX101) with reason="..."; {until_then}',
             )
@@ -157,7 +164,7 @@ class _Stage:
         if unknown:
             self.about_comment(
                 inline,
-                MALFORMED,
+                ids.SUPPRESSION_MALFORMED,
                 f"{quoted} names {unknown[0]}, which is not a rule exolint has (see `exolint rules`); "
                 f"correct or remove it; {until_then}",
             )
@@ -166,7 +173,7 @@ class _Stage:
         if own:
             self.about_comment(
                 inline,
-                MALFORMED,
+                ids.SUPPRESSION_MALFORMED,
                 f"{quoted} names {own[0]}, a finding about suppressions, which cannot be suppressed; "
                 f"remove it, and turn {own[0]} off or down in the configuration if you must; {until_then}",
             )
@@ -174,7 +181,7 @@ class _Stage:
         if not c.reason or len(c.reason.strip()) < MIN_REASON:
             self.about_comment(
                 inline,
-                NO_REASON,
+                ids.SUPPRESSION_WITHOUT_REASON,
                 f'{quoted} gives no reason for disabling {_and(c.ids)}; add reason="..." saying why '
                 f"the finding is accepted (at least {MIN_REASON} characters); {until_then}",
             )
@@ -182,7 +189,7 @@ class _Stage:
         if c.until is not None and c.until < self.as_of:
             self.about_comment(
                 inline,
-                EXPIRED,
+                ids.SUPPRESSION_EXPIRED,
                 f"{quoted} expired after {c.until.isoformat()}, so {_and(c.ids)} findings here are "
                 "reported again; fix them, or renew until= if the reason still holds",
             )
@@ -193,7 +200,7 @@ class _Stage:
             if c.until is None:
                 self.about_comment(
                     inline,
-                    LIFETIME,
+                    ids.SUPPRESSION_LIFETIME,
                     f"{quoted} has no until=, but the configuration ({where}) lets inline suppressions "
                     f"last at most {self.max_days} days; add until= no later than {limit.isoformat()}; "
                     f"{until_then}",
@@ -202,7 +209,7 @@ class _Stage:
             if c.until > limit:
                 self.about_comment(
                     inline,
-                    LIFETIME,
+                    ids.SUPPRESSION_LIFETIME,
                     f"{quoted} lasts until {c.until.isoformat()}, but the configuration ({where}) lets "
                     f"inline suppressions last at most {self.max_days} days; set until= no later than "
                     f"{limit.isoformat()}; {until_then}",
@@ -221,7 +228,7 @@ class _Stage:
             if until is not None and until < self.as_of:
                 self.about_entry(
                     entry,
-                    EXPIRED,
+                    ids.SUPPRESSION_EXPIRED,
                     f"The configuration's suppression of {entry.rule} for {_covers(entry)} expired after "
                     f"{until.isoformat()}, so its findings are reported again; fix them, or renew "
                     "until if the reason still holds",
@@ -256,12 +263,14 @@ class _Stage:
             if allowed:
                 c = allowed[0].comment
                 reason = c.reason or ""
-                suppressed.append(Suppressed(finding, reason, c.until, "inline", finding.path, c.line))
+                suppressed.append(
+                    Suppressed(finding, reason, c.until, SuppressedBy.INLINE, finding.path, c.line)
+                )
             elif entries_for:
                 e = entries_for[0]
                 line = self.config.line_of(("suppressions", e.index))
                 suppressed.append(
-                    Suppressed(finding, e.reason, e.until, "configuration", self.config_path, line)
+                    Suppressed(finding, e.reason, e.until, SuppressedBy.CONFIGURATION, self.config_path, line)
                 )
             else:
                 kept.append(finding)
@@ -274,7 +283,7 @@ class _Stage:
         where = self.where("inline-suppressions", "forbid-at-or-above")
         self.about_comment(
             item,
-            FORBIDDEN,
+            ids.SUPPRESSION_SEVERITY_FORBIDDEN,
             f"The comment `# {item.comment.text}` may not suppress {finding.rule_id} [{finding.severity}] "
             f"on {_subject(finding)}: the configuration ({where}) forbids inline suppressions of "
             f"{self.forbid} findings and above; fix the finding, or suppress it in the configuration "
@@ -293,7 +302,7 @@ class _Stage:
                 names = _and([f"{i} ({self.rules[i].name})" for i in stale])
                 self.about_comment(
                     item,
-                    UNUSED,
+                    ids.SUPPRESSION_UNUSED,
                     f"The comment `# {item.comment.text}` disables {names}, but there is no such finding "
                     f"for it to suppress (fixed, or the comment is on the wrong line); {what}",
                     *stale,
@@ -302,7 +311,7 @@ class _Stage:
             if not entry.used and self._judged(entry.rule, whole_run=True):
                 self.about_entry(
                     entry,
-                    UNUSED,
+                    ids.SUPPRESSION_UNUSED,
                     f"The configuration suppresses {entry.rule} ({self.rules[entry.rule].name}) for "
                     f"{_covers(entry)}, but there is no such finding for it to suppress; remove the "
                     "suppression",
@@ -311,8 +320,6 @@ class _Stage:
     def _judged(self, rule_id: str, whole_run: bool) -> bool:
         """Could this run have found the rule's findings? Not when the rule is off, and, when only
         some files are linted, not for configuration entries or rules that compare tenants."""
-        from linter.lint.checks import CHECKS
-
         rule = self.rules.get(rule_id)
         if rule is None or rule_id in OWN_RULES or not self.active(rule_id):
             return False
@@ -336,8 +343,6 @@ def _covering(finding: Finding, by_line: dict[tuple[str, int], list[_Inline]]) -
 
 
 def _entry_matches(entry: _Entry, finding: Finding) -> bool:
-    from linter.load.globs import glob_matches
-
     if entry.rule != finding.rule_id:
         return False
     if entry.path is not None and not glob_matches(entry.path, finding.path):
@@ -358,8 +363,6 @@ def _covers(entry: _Entry) -> str:
 
 def _subject(finding: Finding) -> str:
     if finding.kind and finding.identity:
-        from linter.objects.definitions import KIND_LABELS
-
         return f'{KIND_LABELS.get(finding.kind, finding.kind)} "{finding.identity}"'
     return finding.path
 
@@ -425,6 +428,8 @@ def finish(
         targets=() if "" in targets else tuple(targets),
         root=root,
     )
-    report.findings = sorted(kept + [f for f in new if active(f.rule_id)])
-    report.suppressed = sorted(suppressed, key=lambda s: s.finding)
-    return report
+    return replace(
+        report,
+        findings=sorted(kept + [f for f in new if active(f.rule_id)]),
+        suppressed=sorted(suppressed, key=lambda s: s.finding),
+    )

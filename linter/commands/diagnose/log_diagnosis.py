@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from linter.domain.dn import format_tls_certificate_name
+from linter.domain.names import Coverage, best_coverage, pattern_covers, safe_name
+from linter.domain.ndr import NDRS
 from linter.domain.powershell import double_quoted as q
 from linter.hybrid import topology as hybrid
 
@@ -58,8 +61,6 @@ def _in_repository(scope: Scope, cert: SeenCertificate) -> Certificate | None:
 def suggested_name(scope: Scope, cert: SeenCertificate) -> str:
     """The TlsSenderCertificateName that matches the certificate by a documented rule, read from
     the repository's copy of the certificate when it holds one (as linter.hybrid.attribution does)."""
-    from linter.domain.names import safe_name
-
     known = _in_repository(scope, cert)
     if known is not None:
         return safe_name(known.common_names, known.names)
@@ -138,8 +139,6 @@ def _tls_failed(scope: Scope | None, session: Session, connector: Object | None,
             c for c in resolution.same_issuer if not c.is_ca
         ]
         if len(candidates) == 1:
-            from linter.domain.dn import format_tls_certificate_name
-
             new = format_tls_certificate_name(candidates[0].issuer, candidates[0].subject)
             found.fixes.append(
                 f"Set-SendConnector -Identity {q(connector.identity)} -TlsCertificateName {q(new)}"
@@ -166,8 +165,6 @@ def _tls_failed(scope: Scope | None, session: Session, connector: Object | None,
 
 
 def _relay_denied(scope: Scope | None, session: Session, connector: Object | None, found: Diagnosis) -> None:
-    from linter.domain.names import Coverage, best_coverage
-
     cert = session.presented
     if cert is None:
         found.reasons.append(
@@ -265,8 +262,6 @@ def _covered_anyway(scope: Scope, cert: SeenCertificate, inbound: Object, found:
 def _under_accepted(scope: Scope, name: str) -> bool:
     """Whether a certificate name is, or lies under, an accepted domain: the certificate domain
     the relay requirement asks for (exchange-facts 7, S21, S30)."""
-    from linter.domain.names import pattern_covers
-
     return any(pattern_covers(f"*.{domain}", name) for domain in hybrid.accepted_domains(scope))
 
 
@@ -285,8 +280,6 @@ def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
 
 
 def _other_reply(code: str, text: str, found: Diagnosis) -> None:
-    from linter.domain.ndr import NDRS
-
     known = NDRS.get(code)
     if known is not None:
         found.reasons.append(f"{text}: {known[1]}")

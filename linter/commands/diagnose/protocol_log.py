@@ -20,6 +20,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, cast
+
+from linter.hybrid.topology import EOP_ENDPOINT
 
 REQUIRED_FIELDS = ("session-id", "sequence-number", "event", "data", "context")
 EVENTS = frozenset("+-<>*")
@@ -239,8 +242,6 @@ class Session:
         return certificate
 
     def _names(self, text: str) -> None:
-        from linter.hybrid.topology import EOP_ENDPOINT
-
         if len(self.remote_names) >= 4 or "." not in text:
             return
         for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9.-]+\.[A-Za-z]{2,}", text):
@@ -285,8 +286,6 @@ def _split(line: str) -> list[str] | None:
 
 def _lines(handle: object) -> Iterator[tuple[int, str | None]]:
     """(line number, text) for each line; text is None for a line longer than MAX_LINE."""
-    from typing import BinaryIO, cast
-
     stream = cast(BinaryIO, handle)
     number = 0
     while True:

@@ -54,15 +54,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> bool:
-    from linter.commands.importer.exports import Outcome, Problem, json_records, merge_certificates, normalise
+    from linter.commands.importer.exports import Note, Outcome, json_records, merge_certificates, normalise
 
     outcome = Outcome()
-    notes: list[Problem] = []
+    notes: list[Note] = []
     for raw in args.sources:
         path = Path(raw)
         text, problem = _read(path, raw)
         if problem is not None:
-            outcome.problems.append(Problem(raw, 1, problem))
+            outcome.problems.append(Note(raw, 1, problem))
             continue
         assert text is not None
         if path.suffix.lower() == ".ps1":
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> bool:
             notes.extend(result.notes)
             if not result.records and not result.notes:
                 outcome.problems.append(
-                    Problem(
+                    Note(
                         raw,
                         1,
                         "holds no EXOInboundConnector, EXOOutboundConnector or EXOAcceptedDomain block",
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> bool:
                 normalise(record, outcome, args.kind)
     outcome.objects = _unique(merge_certificates(outcome.objects), outcome)
     notes.extend(
-        Problem(
+        Note(
             o.path,
             o.line,
             f'ExchangeCertificate "{o.props["Thumbprint"]}": add File, the public certificate '
@@ -146,7 +146,7 @@ def _read(path: Path, raw: str) -> tuple[str | None, str | None]:
 
 
 def _unique(objects: list[Imported], outcome: Outcome) -> list[Imported]:
-    from linter.commands.importer.exports import Problem
+    from linter.commands.importer.exports import Note
     from linter.model import identity_of
 
     seen: dict[tuple[str, str], Imported] = {}
@@ -156,7 +156,7 @@ def _unique(objects: list[Imported], outcome: Outcome) -> list[Imported]:
         first = seen.get(key)
         if first is not None:
             outcome.problems.append(
-                Problem(
+                Note(
                     obj.path,
                     obj.line,
                     f'{obj.kind} "{identity_of(obj.kind, obj.props)}" is also in {first.path}:{first.line}; '
@@ -204,8 +204,8 @@ def _command(args: argparse.Namespace) -> str:
 
 def _files(args: argparse.Namespace, objects: list[Imported]) -> list[tuple[Path, str, int]]:
     from linter.commands.importer.yamlemit import documents
+    from linter.load.resources import kind_schemas
     from linter.model import identity_of
-    from linter.objects.definitions import KIND_SCHEMAS
 
     groups: dict[str, list[Imported]] = {}
     for obj in objects:
@@ -217,7 +217,7 @@ def _files(args: argparse.Namespace, objects: list[Imported]) -> list[tuple[Path
             groups.get(kind, []),
             key=lambda o: (identity_of(kind, o.props).casefold(), identity_of(kind, o.props)),
         )
-        stem = KIND_SCHEMAS[kind]
+        stem = kind_schemas()[kind]
         if not args.split:
             if members:
                 batches.append((f"{stem}.yaml", members))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from linter.commands.importer.exports import Problem, Record
+from linter.commands.importer.exports import Note, Record
 
 RESOURCES = {
     "exoinboundconnector": ("EXOInboundConnector", "InboundConnector", "Name"),
@@ -228,8 +228,8 @@ def _value(tokens: list[Token]) -> Any:
 @dataclass
 class DscResult:
     records: list[Record]
-    problems: list[Problem]
-    notes: list[Problem]  # not problems: what was skipped on purpose
+    problems: list[Note]
+    notes: list[Note]  # not problems: what was skipped on purpose
     others: int  # resource blocks of other types, not read
 
 
@@ -292,7 +292,7 @@ def _block(
     for name, statement, at in _statements(body):
         if name is None:
             result.problems.append(
-                Problem(
+                Note(
                     path,
                     at,
                     f"{label}: expected `Property = value`, found {statement[0].text!r}; skipped that line",
@@ -306,7 +306,7 @@ def _block(
             if lowered in AUTH and lowered != "ensure":
                 continue
             result.problems.append(
-                Problem(
+                Note(
                     path,
                     at,
                     f"{label}: {name} is {exc.shown} that exolint does not evaluate; left out: write its "
@@ -318,7 +318,7 @@ def _block(
             absent = True
         record.fields.append((name, value, at))
     if absent:
-        result.notes.append(Problem(path, line, f'{label} has Ensure = "Absent" (to be removed); skipped'))
+        result.notes.append(Note(path, line, f'{label} has Ensure = "Absent" (to be removed); skipped'))
         return
     result.records.append(record)
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from linter.load.locate import position
+from linter.load.parse import ParseError, parse_json
 from linter.objects.definitions import KindSchema, kind_schema
 
 #: Properties whose display form is an address space, ``[Type:]domain[;cost]`` (exchange-facts
@@ -32,8 +34,10 @@ IDENTITY = "Identity"
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Something that could not be mapped: ``path:line: message``."""
+class Note:
+    """What the import says about a line of an exported file, ``path:line: message``: something
+    that could not be mapped, or was skipped on purpose. Not a finding: no rule is involved, and
+    the import prints it instead of linting it (linter.model.Problem is the finding-to-be)."""
 
     path: str
     line: int
@@ -69,7 +73,7 @@ class Imported:
 @dataclass
 class Outcome:
     objects: list[Imported] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Note] = field(default_factory=list)
     dropped: dict[str, set[str]] = field(default_factory=dict)  # path -> property names left out
 
 
@@ -305,7 +309,7 @@ def normalise(record: Record, outcome: Outcome, kind_override: str | None = None
         kind, why = detect_kind(record.keys())
         if kind is None:
             outcome.problems.append(
-                Problem(
+                Note(
                     record.path,
                     record.line,
                     f"{record.label} {why}; name its kind with --kind (InboundConnector, OutboundConnector, "
@@ -332,7 +336,7 @@ def normalise(record: Record, outcome: Outcome, kind_override: str | None = None
             converted = convert(ks, name, value)
         except _Unmapped as exc:
             outcome.problems.append(
-                Problem(record.path, line, f"{record.label}: {name} {exc}", refused=exc.refused)
+                Note(record.path, line, f"{record.label}: {name} {exc}", refused=exc.refused)
             )
             continue
         if converted is not None and _reserved_unset(ks, name, converted):
@@ -348,7 +352,7 @@ def normalise(record: Record, outcome: Outcome, kind_override: str | None = None
             else f"a {missing}"
         )
         outcome.problems.append(
-            Problem(
+            Note(
                 record.path,
                 record.line,
                 f"{record.label} has no {missing}, so it cannot become a {kind} definition; skipped: "
@@ -406,19 +410,14 @@ def merge_certificates(objects: list[Imported]) -> list[Imported]:
 _NAMING = ("Identity", "Name", "DomainName", "Thumbprint")
 
 
-def json_records(path: str, text: str) -> tuple[list[Record], list[Problem]]:
+def json_records(path: str, text: str) -> tuple[list[Record], list[Note]]:
     """Records of one ``ConvertTo-Json`` export: a single object or an array of them."""
-    from linter.load.locate import position
-    from linter.load.parse import ParseError, parse_json
-
     try:
         document, parse_problems = parse_json(path, text)
     except ParseError as exc:
         where = exc.problem
-        return [], [
-            Problem(path, where.line + 1, f"is not JSON ({where.message}); export with ConvertTo-Json")
-        ]
-    problems = [Problem(path, p.line + 1, p.message) for p in parse_problems]
+        return [], [Note(path, where.line + 1, f"is not JSON ({where.message}); export with ConvertTo-Json")]
+    problems = [Note(path, p.line + 1, p.message) for p in parse_problems]
     data = document.data[0]
     items: list[tuple[tuple[int, ...], Any]] = (
         [((0, i), item) for i, item in enumerate(data)] if isinstance(data, list) else [((0,), data)]
@@ -435,7 +434,7 @@ def json_records(path: str, text: str) -> tuple[list[Record], list[Problem]]:
             label = f'{label} ("{named}")' if named else label
         if not isinstance(item, dict):
             problems.append(
-                Problem(path, line, f"{label} is not an object; export Get-* output with ConvertTo-Json")
+                Note(path, line, f"{label} is not an object; export Get-* output with ConvertTo-Json")
             )
             continue
         record = Record(path, line, label)

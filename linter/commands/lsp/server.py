@@ -16,6 +16,8 @@ from pygls.lsp.server import LanguageServer
 
 from linter import __version__
 from linter.commands.lsp.session import Session
+from linter.errors import UsageError
+from linter.load.files import find_root
 
 if TYPE_CHECKING:
     from linter.model import Finding, Location
@@ -54,8 +56,6 @@ class ExolintServer(LanguageServer):
 
     def current(self) -> Session:
         if self.session is None:
-            from linter.load.files import find_root
-
             start = self.root_given or Path(self.workspace.root_path or Path.cwd())
             root = self.root_given or find_root(start)
             self.session = Session.start(root, self.config_path)
@@ -90,8 +90,6 @@ class ExolintServer(LanguageServer):
 
     def refresh(self, uri: str) -> None:
         """Lint the deployment of the document at ``uri`` with every open buffer, and publish."""
-        from linter.errors import UsageError
-
         try:
             rel = self.rel(uri)
             if rel is None:

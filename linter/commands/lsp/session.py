@@ -10,9 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from linter.commands.check import configured_rules
+from linter.commands.fix.edit import EditError, apply_repairs
+from linter.errors import UsageError
+from linter.lint.config import ConfigError, find, load
+from linter.lint.engine import lint
+from linter.lint.rules import selected
+from linter.load.loader import Loader
+from linter.load.resources import kind_schemas
+from linter.model import Location
+from linter.objects.definitions import kind_schema
+from linter.objects.scopes import ScopeFinder, parent
+from linter.report.docs import rule_markdown
+from linter.report.suppress import finish
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
@@ -38,8 +52,6 @@ class Completion:
 
 class Session:
     def __init__(self, root: Path, config: Config, rules: list[Rule], as_of: dt.date | None = None) -> None:
-        from linter.lint.rules import selected
-
         self.root = root.resolve()
         self.config = config
         self.rules = rules
@@ -53,10 +65,6 @@ class Session:
     @classmethod
     def start(cls, root: Path, config_path: Path | None = None) -> Session:
         """The session for a lint root, with the configuration ``check`` would use there."""
-        from linter.commands.check import configured_rules
-        from linter.errors import UsageError
-        from linter.lint.config import ConfigError, find, load
-
         try:
             config = load(config_path or find(root))
         except ConfigError as exc:
@@ -73,21 +81,12 @@ class Session:
             return None
 
     def scope_of(self, rel: str, finder: Any = None) -> str:
-        from linter.load.loader import Loader
-        from linter.objects.scopes import ScopeFinder, parent
-
         finder = finder or ScopeFinder(Loader(self.root, self.config.include, self.config.exclude))
         result: str = finder.scope_of(parent(rel))
         return result
 
     def lint(self, rel: str) -> dict[str, list[Finding]]:
         """Findings for every open document in the deployment of ``rel`` (``rel`` included)."""
-        from linter.lint.engine import lint
-        from linter.lint.rules import selected
-        from linter.load.loader import Loader
-        from linter.objects.scopes import ScopeFinder
-        from linter.report.suppress import finish
-
         overlay = {r: text.encode("utf-8") for r, text in self.buffers.items()}
         globs = (self.config.include, self.config.exclude)
         finder = ScopeFinder(Loader(self.root, *globs, overlay=overlay))
@@ -115,10 +114,6 @@ class Session:
     def _shown_at(self, finding: Finding, place: Location) -> Finding:
         """A finding of a file that is not open, shown at its related place in an open one (as
         ``check`` reports a finding that involves a file it was given); it has no quick fix here."""
-        from dataclasses import replace
-
-        from linter.model import Location
-
         shown = replace(
             finding,
             path=place.path,
@@ -140,8 +135,6 @@ class Session:
     def repaired(self, rel: str, finding: Finding) -> str | None:
         """The document's text with the finding's repair made (the edit ``exolint fix`` makes),
         or None when the rule has no repair or the text no longer holds what was checked."""
-        from linter.commands.fix.edit import EditError, apply_repairs
-
         text = self.buffers.get(rel)
         if finding.repair is None or text is None or rel.lower().endswith(".json"):
             return None
@@ -172,8 +165,6 @@ class Session:
     def kind_at(self, rel: str, line: int) -> str | None:
         """The kind of the object that holds 0-based ``line``: the nearest ``kind:`` above it in
         the same YAML document (a list item's own kind for list files)."""
-        from linter.objects.definitions import KIND_SCHEMAS
-
         lines = self.buffers.get(rel, "").splitlines()
         for number in range(min(line, len(lines) - 1), -1, -1):
             if number < line and _DOCUMENT_START.match(lines[number]):
@@ -181,13 +172,11 @@ class Session:
             match = _KIND.match(lines[number])
             if match:
                 wanted = match["kind"].lower()
-                return next((k for k in KIND_SCHEMAS if k.lower() == wanted), None)
+                return next((k for k in kind_schemas() if k.lower() == wanted), None)
         return None
 
     def hover(self, rel: str, line: int, character: int, findings: list[Finding]) -> str | None:
         """Markdown: the rule doc of each finding at the position, and the property's description."""
-        from linter.report.docs import rule_markdown
-
         parts: list[str] = []
         for finding in findings:
             first, last = finding.line - 1, max(finding.end_line - 1, finding.line - 1)
@@ -203,8 +192,6 @@ class Session:
         return "\n\n---\n\n".join(parts) or None
 
     def _describe(self, rel: str, line: int, key: str) -> str | None:
-        from linter.objects.definitions import kind_schema
-
         kind = self.kind_at(rel, line)
         if kind is None:
             return None
@@ -223,13 +210,11 @@ class Session:
 
     def complete(self, rel: str, line: int, character: int) -> list[Completion]:
         """Property names of the document's kind at a key position; enum values after ``Key:``."""
-        from linter.objects.definitions import KIND_SCHEMAS, kind_schema
-
         lines = self.buffers.get(rel, "").splitlines()
         before = lines[line][:character] if line < len(lines) else ""
         key = _KEY.match(before)
         if key and key["key"].lower() == "kind":
-            return [Completion(k, "kind", "definition kind", "") for k in KIND_SCHEMAS]
+            return [Completion(k, "kind", "definition kind", "") for k in kind_schemas()]
         kind = self.kind_at(rel, line)
         if kind is None:
             return []

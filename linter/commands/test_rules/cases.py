@@ -4,10 +4,25 @@ real certificates generated from their specs, then linted like any repository.""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path, PurePosixPath
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from linter.commands.test_rules.certgen import build
+from linter.lint.config import Config, load
+from linter.lint.engine import lint
+from linter.lint.rules import configure, selected
+from linter.load.files import stays_inside
 from linter.model import Finding, Rule
+from linter.report.suppress import finish
+
+
+class Outcome(StrEnum):
+    """Which list of a rule's examples (or fixtures folder) a case belongs to."""
+
+    FAIL = "fail"  # gives exactly the findings it expects
+    PASS = "pass"  # gives no finding of its rule
+
 
 INPUT_ERRORS = tuple(f"EX{n:03d}" for n in range(1, 11))
 """Findings that mean a case's own files are malformed: no case may give them by accident."""
@@ -15,13 +30,10 @@ INPUT_ERRORS = tuple(f"EX{n:03d}" for n in range(1, 11))
 
 def materialize(case: dict[str, Any], directory: Path) -> None:
     """Write the case's files into ``directory``; certificates are generated, never pasted."""
-    from linter.commands.test_rules.certgen import build
-
     specs = case.get("certificates", {})
     generated = build(specs) if specs else {}
     for rel, content in case["files"].items():
-        parts = PurePosixPath(rel).parts
-        if not parts or parts[0] == "/" or ".." in parts or "\\" in rel:
+        if not stays_inside(rel):
             raise ValueError(
                 f"file {rel!r}: an example's files lie inside it; give a relative path without .."
             )
@@ -52,11 +64,6 @@ CONFIG = ".exolint.yaml"
 
 def run_case(case: dict[str, Any], directory: Path, rules: list[Rule]) -> list[Finding]:
     """The findings ``exolint check`` reports for the case: linted, then selected and suppressed."""
-    from linter.lint.config import Config, load
-    from linter.lint.engine import lint
-    from linter.lint.rules import configure, selected
-    from linter.report.suppress import finish
-
     materialize(case, directory)
     as_of = dt.date.fromisoformat(case["as_of"]) if case.get("as_of") else dt.date(2026, 6, 1)
     config = load(directory / CONFIG) if (directory / CONFIG).is_file() else Config()
@@ -77,7 +84,7 @@ def verdict(rule: Rule, outcome: str, case: dict[str, Any], findings: list[Findi
     """What is wrong with a case's result; empty when it holds."""
     problems: list[str] = []
     own = [short(f) for f in findings if f.rule_id == rule.id]
-    if outcome == "fail":
+    if outcome == Outcome.FAIL:
         expected = list(case.get("expect", []))
         if sorted(own) != sorted(expected):
             problems.append(f"expected {expected}, got {own}")

@@ -4,18 +4,18 @@ rule; a failing example must give exactly the findings it lists, a passing one n
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linter.commands.test_rules.cases import Outcome, run_case, verdict
 from linter.model import Rule
-
-OUTCOMES = ("fail", "pass")
 
 
 @dataclass(frozen=True)
 class ExampleFailure:
     path: str  # the rule file
-    outcome: str  # "fail" or "pass": which list of examples
+    outcome: Outcome  # which list of examples
     number: int  # 1-based, within that list
     title: str
     problem: str
@@ -42,17 +42,13 @@ class Verification:
 def verify(tested: list[Rule], rules: list[Rule]) -> Verification:
     """Run every example of the ``tested`` rules, linting with all ``rules`` (so that input
     errors in an example's own files show)."""
-    import tempfile
-
-    from linter.commands.test_rules.cases import run_case, verdict
-
     result = Verification(rules=len(tested))
     for rule in tested:
-        for outcome in OUTCOMES:
+        for outcome in Outcome:
             for number, case in enumerate(rule.examples[outcome], start=1):
                 result.examples += 1
                 problems: list[str] = []
-                if outcome == "fail" and not case.get("expect"):
+                if outcome is Outcome.FAIL and not case.get("expect"):
                     problems.append(
                         f"a failing example lists the findings it gives: expect: ['path:line:col: {rule.id}']"
                     )

@@ -29,6 +29,8 @@ from linter.hybrid.attribution.terms import (
     PARTNER_RESTRICTED,
     RELAY_DENIED,
     RELAY_HOST_UNMATCHED,
+    CertificateState,
+    DomainStatus,
     Fix,
     Problem,
     Seen,
@@ -244,7 +246,7 @@ def ip_problem(
     near = [c for c in ip_conns if any(c in seen.holders.get(a, []) for a, _ in sender.addresses)]
     missing = ", ".join(unlisted)
     v4 = _ipv4(unlisted)
-    if sender.obj.kind == "SendConnector" or sender.certificate_state == "unknown":
+    if sender.obj.kind == "SendConnector" or sender.certificate_state is CertificateState.UNKNOWN:
         why_not = "and no OnPremises connector names a certificate it presents"
     elif sender.certificate is not None:
         why_not = f"and no OnPremises connector names its certificate {sender.certificate.label}"
@@ -332,7 +334,7 @@ def certificate_domain_problem(
     better = [
         c
         for c in hybrid.leaf_certificates(scope)
-        if certificate_domain(scope, c)[0] != "foreign"
+        if certificate_domain(scope, c)[0] is not DomainStatus.FOREIGN
         and any(
             best_coverage(str(o.get("TlsSenderCertificateName", "")), c.names)[0] is Coverage.EXACT
             for o in seen.onprem

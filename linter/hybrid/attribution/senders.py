@@ -11,9 +11,10 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from linter.domain.names import base, normalize, pattern_covers
 from linter.hybrid import topology as hybrid
-from linter.hybrid.attribution.terms import Sender
-from linter.model import Certificate, Object, Pointer, Ref
+from linter.hybrid.attribution.terms import CertificateState, DomainStatus, Sender
+from linter.model import Certificate, Document, Object, Pointer, Ref
 from linter.objects.scopes import Scope
 
 
@@ -42,7 +43,7 @@ def _send_connector(scope: Scope, connector: Object) -> Sender:
         obj=connector,
         certificate=presented.certificate if presented else None,
         certificate_pointer=pointer,
-        certificate_state="known" if presented else "unknown",
+        certificate_state=CertificateState.KNOWN if presented else CertificateState.UNKNOWN,
         addresses=addresses,
         addresses_complete=complete,
         mail_from=None,
@@ -83,8 +84,6 @@ def _strings(obj: Object, name: str) -> list[tuple[int, str]]:
 def _relayed(scope: Scope, connector: Object) -> list[str] | None:
     """The address spaces for domains outside the tenant (relay to the internet or to partners);
     None when that cannot be told (no address spaces, or no accepted domains to compare with)."""
-    from linter.domain.names import normalize, pattern_covers
-
     spaces = hybrid.values(connector, "AddressSpaces")
     if not spaces or not scope.of("AcceptedDomain"):
         return None
@@ -108,15 +107,15 @@ def _relayed(scope: Scope, connector: Object) -> list[str] | None:
 def _relay_host(scope: Scope, host: Object) -> Sender:
     ref = host.get("File")
     certificate: Certificate | None = None
-    state = "none"
+    state = CertificateState.NONE
     note = ""
     if isinstance(ref, str) and ref.strip():
-        state = "unknown"
+        state = CertificateState.UNKNOWN
         target = posixpath.normpath(posixpath.join(posixpath.dirname(host.path), ref.replace("\\", "/")))
         in_file = [c for c in scope.certificates if c.path == target]
         leaves = [c for c in in_file if not c.is_ca] or in_file
         if leaves:
-            certificate, state = leaves[0], "known"
+            certificate, state = leaves[0], CertificateState.KNOWN
         else:
             note = f"its File {ref} holds no certificate exolint could read"
     listed = _strings(host, "ExternalIPAddresses")
@@ -134,17 +133,15 @@ def _relay_host(scope: Scope, host: Object) -> Sender:
     )
 
 
-def certificate_domain(scope: Scope, cert: Certificate) -> tuple[str, str | None, str | None]:
-    """Whether the certificate's domain is accepted: ("accepted" | "under" | "foreign", name, domain).
+def certificate_domain(scope: Scope, cert: Certificate) -> tuple[DomainStatus, str | None, str | None]:
+    """Whether the certificate's domain is accepted: the status, the name and the accepted domain.
 
-    "accepted": a name is an accepted domain, or lies under a wildcard one; "under": a name lies
+    ACCEPTED: a name is an accepted domain, or lies under a wildcard one; UNDER: a name lies
     below an accepted domain (the 2017 notice's "contains a registered domain" [S21])."""
-    from linter.domain.names import base
-
     for name in cert.names:
         covering = hybrid.accepted_cover(scope, name)
         if covering is not None:
-            return "accepted", name, covering
+            return DomainStatus.ACCEPTED, name, covering
     for name in cert.names:
         try:
             host = base(name)
@@ -156,8 +153,8 @@ def certificate_domain(scope: Scope, cert: Certificate) -> tuple[str, str | None
             except ValueError:
                 continue
             if host.endswith("." + parent):
-                return "under", name, domain
-    return "foreign", None, None
+                return DomainStatus.UNDER, name, domain
+    return DomainStatus.FOREIGN, None, None
 
 
 SIMULATED = "simulated message"
@@ -169,8 +166,6 @@ def message_sender(
     """A sender that is one message: its source address, the certificate it presents and its
     MAIL FROM domain ("" for a null sender such as an NDR; None when not given). It is judged as a
     relay host is, since everything Exchange Online sees of it is known."""
-    from linter.model import Document
-
     props: dict[str, Any] = {"Name": SIMULATED}
     if address:
         props["ExternalIPAddresses"] = [address]
@@ -181,7 +176,7 @@ def message_sender(
         obj=obj,
         certificate=certificate,
         certificate_pointer=("File",),
-        certificate_state="known" if certificate is not None else "none",
+        certificate_state=CertificateState.KNOWN if certificate is not None else CertificateState.NONE,
         addresses=((address, Ref(obj, ("ExternalIPAddresses", 0))),) if address else (),
         addresses_complete=True,
         mail_from=None if mail_from is None else (((mail_from, 0),) if mail_from else ()),

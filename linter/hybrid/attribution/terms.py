@@ -4,13 +4,49 @@ made of (a sender, the steps of the reasoning, the problems found and where each
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+from linter import ids
 from linter.model import Certificate, Object, Pointer, Ref
+from linter.objects.definitions import KIND_LABELS, label_of
 
-ATTRIBUTED = "attributed"
-REJECTED = "rejected"
-UNKNOWN = "unknown"
+
+class Outcome(StrEnum):
+    """What Exchange Online does with a sender's mail."""
+
+    ATTRIBUTED = "attributed"  # an OnPremises connector takes it, and nothing rejects it
+    REJECTED = "rejected"  # some or all of it is refused with an NDR
+    UNKNOWN = "unknown"  # the repository does not tell
+
+
+ATTRIBUTED = Outcome.ATTRIBUTED
+REJECTED = Outcome.REJECTED
+UNKNOWN = Outcome.UNKNOWN
+
+
+class Method(StrEnum):
+    """How an OnPremises connector attributes a sender."""
+
+    CERTIFICATE = "certificate"
+    IP = "ip"
+
+
+class CertificateState(StrEnum):
+    """What is known of the certificate a sender presents."""
+
+    KNOWN = "known"
+    UNKNOWN = "unknown"  # it presents one, but which cannot be told
+    NONE = "none"  # it presents none
+
+
+class DomainStatus(StrEnum):
+    """Whether a certificate carries an accepted domain (see senders.certificate_domain)."""
+
+    ACCEPTED = "accepted"  # a name is an accepted domain, or lies under a wildcard one
+    UNDER = "under"  # a name lies below an accepted domain (the 2017 notice's "contains" [S21])
+    FOREIGN = "foreign"  # neither
+
 
 RELAY_DENIED = "550 5.7.64"
 ATTR36 = "ATTR36"
@@ -41,7 +77,10 @@ CAUSES = (
     MAIL_FROM_NOT_ACCEPTED,
 )
 
-REPORTED_ELSEWHERE = {NOTHING_TO_MATCH: "EX101", CERTIFICATE_NAME_NOT_ACCEPTED: "EX103"}
+REPORTED_ELSEWHERE = {
+    NOTHING_TO_MATCH: ids.ONPREMISES_CONNECTOR_IDENTIFIES_SENDER,
+    CERTIFICATE_NAME_NOT_ACCEPTED: ids.CERTIFICATE_NAME_ACCEPTED,
+}
 """Causes another rule already reports at the same place; the attribution rules leave them alone."""
 
 
@@ -56,8 +95,6 @@ class Step:
     @property
     def text(self) -> str:
         """``Inbound connector "X": matched: TlsSenderCertificateName ...``, for printing."""
-        from linter.objects.definitions import label_of
-
         if isinstance(self.subject, Object):
             return f"{label_of(self.subject)}: {self.result}: {self.reason}"
         if isinstance(self.subject, Certificate):
@@ -95,7 +132,7 @@ class Sender:
     obj: Object  # a SendConnector or a RelayHost
     certificate: Certificate | None
     certificate_pointer: Pointer  # the property that selects it (TlsCertificateName, Fqdn, File)
-    certificate_state: str  # "known", "unknown" (cannot be told) or "none" (presents none)
+    certificate_state: CertificateState
     addresses: tuple[tuple[str, Ref], ...]  # egress address and where it is written
     addresses_complete: bool  # every address it sends from is known
     mail_from: tuple[tuple[str, int], ...] | None  # MAIL FROM domains and their index; None: unknown
@@ -106,8 +143,6 @@ class Sender:
     @property
     def label(self) -> str:
         """``the send connector "X"`` / ``the relay host "Y"``, for the middle of a sentence."""
-        from linter.objects.definitions import KIND_LABELS
-
         return f'the {KIND_LABELS[self.obj.kind].lower()} "{self.obj.identity}"'
 
 
@@ -116,9 +151,9 @@ class Verdict:
     """What Exchange Online does with one sender, and how exolint got there."""
 
     sender: Sender
-    outcome: str  # ATTRIBUTED, REJECTED or UNKNOWN
+    outcome: Outcome
     connector: Object | None  # the OnPremises inbound connector that attributes it
-    method: str | None  # "certificate" or "ip"
+    method: Method | None
     problems: tuple[Problem, ...]
     trail: tuple[Step, ...]
 

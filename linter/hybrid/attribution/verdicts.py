@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cached_property
 from ipaddress import IPv4Network
 
 from linter.domain.ips import SenderIPError, contains, parse_sender_ip
@@ -22,7 +23,10 @@ from linter.hybrid.attribution.terms import (
     REJECTED,
     RELAY_HOST_UNMATCHED,
     UNKNOWN,
+    CertificateState,
+    DomainStatus,
     Fix,
+    Method,
     Problem,
     Seen,
     Sender,
@@ -36,24 +40,34 @@ from linter.objects.scopes import Scope
 
 def verdicts(scope: Scope) -> tuple[Verdict, ...]:
     """A verdict for every sender of the scope, computed once per scope."""
-    return hybrid.memo(
-        scope,
-        "attribution",
-        lambda: messages.one_command_per_list(tuple(judge(scope, s) for s in senders(scope))),
-    )
+    return scope.derived(_Answers).verdicts
+
+
+class _Answers:
+    """The attribution of one scope, computed on first use (``scope.derived(_Answers)``)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.networks: dict[int, list[IPv4Network]] = {}  # by id() of an inbound connector
+
+    @cached_property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        found = tuple(judge(self.scope, s) for s in senders(self.scope))
+        return messages.one_command_per_list(found)
 
 
 def _networks(scope: Scope, connector: Object) -> list[IPv4Network]:
-    def compute() -> list[IPv4Network]:
+    """The connector's SenderIPAddresses as networks (what cannot be read left out)."""
+    networks = scope.derived(_Answers).networks
+    if id(connector) not in networks:
         found = []
         for entry in hybrid.values(connector, "SenderIPAddresses"):
             try:
                 found.append(parse_sender_ip(entry))
             except SenderIPError:
                 continue
-        return found
-
-    return hybrid.memo(scope, f"attribution-ips:{id(connector)}", compute)
+        networks[id(connector)] = found
+    return networks[id(connector)]
 
 
 def _listed(networks: list[IPv4Network], address: str) -> bool:
@@ -102,20 +116,20 @@ def judge(scope: Scope, sender: Sender) -> Verdict:
     ip_proven = bool(addresses) and sender.addresses_complete and not unlisted
     problems: list[Problem] = []
     connector: Object | None = None
-    method: str | None = None
+    method: Method | None = None
     good = [c for c in seen.exact if not _name_not_accepted(scope, c)]
     if good or ip_proven or seen.exact or seen.wildcard:
         # The certificate is the recommended identification and the first step of tenant
         # attribution (MC1226222), so a documented certificate match is named first.
         if good:
-            connector, method = good[0], "certificate"
+            connector, method = good[0], Method.CERTIFICATE
             trail.append(Step(connector, "attributed", "by the certificate the sender presents"))
         elif ip_proven:
-            connector, method = seen.holders[addresses[0]][0], "ip"
+            connector, method = seen.holders[addresses[0]][0], Method.IP
             trail.append(Step(connector, "attributed", "every egress address lies in SenderIPAddresses"))
         else:
             matched = seen.exact or seen.wildcard
-            connector, method = matched[0], "certificate"
+            connector, method = matched[0], Method.CERTIFICATE
             trail.append(Step(connector, "attributed", "by the certificate the sender presents"))
             if not seen.exact:
                 problems.append(messages.wildcard_problem(scope, sender, seen.wildcard))
@@ -140,7 +154,7 @@ def _describe(sender: Sender) -> str:
     parts: list[str] = []
     if sender.certificate is not None:
         parts.append(f"presents {sender.certificate.label} (selected by {sender.certificate_pointer[0]})")
-    elif sender.certificate_state == "unknown":
+    elif sender.certificate_state is CertificateState.UNKNOWN:
         why = f": {sender.certificate_note}" if sender.certificate_note else ""
         parts.append(f"presents a certificate exolint cannot determine{why}")
     else:
@@ -223,7 +237,11 @@ def _certificate_reasons(
     if coverage is Coverage.NONE and sender.certificate is not None:
         return [f"TlsSenderCertificateName {name} covers none of {', '.join(sender.certificate.names)}"]
     if isinstance(name, str) and name.strip():
-        unknown = "its certificate is not known" if sender.certificate_state == "unknown" else "it has none"
+        unknown = (
+            "its certificate is not known"
+            if sender.certificate_state is CertificateState.UNKNOWN
+            else "it has none"
+        )
         return [f"TlsSenderCertificateName {name}, but the sender's certificate cannot match: {unknown}"]
     return []
 
@@ -245,7 +263,7 @@ def _unattributed(
     ip_conns = [c for c in seen.onprem if _networks(scope, c)]
     if not cert_conns and not ip_conns:
         return messages.nothing_to_match(seen.onprem)
-    if sender.certificate_state == "unknown" and cert_conns:
+    if sender.certificate_state is CertificateState.UNKNOWN and cert_conns:
         trail.append(
             Step(
                 None,
@@ -306,7 +324,7 @@ def _satisfies(scope: Scope, sender: Sender, partner: Object) -> tuple[bool | No
     if partner.effective("RestrictDomainsToCertificate") is True:
         name = partner.get("TlsSenderCertificateName")
         if sender.certificate is None:
-            known = sender.certificate_state == "none"
+            known = sender.certificate_state is CertificateState.NONE
             results.append(False if known else None)
             reasons.append("the sender presents no certificate" if known else "the certificate is not known")
         elif isinstance(name, str) and best_coverage(name, sender.certificate.names)[0] is Coverage.EXACT:
@@ -361,15 +379,15 @@ def _accepted_domain_problems(
             Step(None, "not judged", "the scope defines no accepted domains, so ATTR36 is not judged")
         )
         return []
-    status: str | None = None
+    status: DomainStatus | None = None
     cert = sender.certificate
     if cert is not None:
         status, name, domain = certificate_domain(scope, cert)
-        if status == "accepted":
+        if status is DomainStatus.ACCEPTED:
             trail.append(
                 Step(cert, "accepted", f"certificate name {name} is covered by accepted domain {domain}")
             )
-        elif status == "under":
+        elif status is DomainStatus.UNDER:
             trail.append(
                 Step(
                     cert,
@@ -395,13 +413,16 @@ def _accepted_domain_problems(
                 )
             )
             return []
-        if cert is None or status != "foreign":
+        if cert is None or status is not DomainStatus.FOREIGN:
             return []
         return [messages.certificate_domain_problem(scope, sender, seen, attributing)]
     if sender.mail_from is None:
         trail.append(Step(sender.obj, "not judged", "its MAIL FROM domains are not listed"))
         return []
-    if status in ("accepted", "under") or sender.certificate_state == "unknown":
+    if (
+        status in (DomainStatus.ACCEPTED, DomainStatus.UNDER)
+        or sender.certificate_state is CertificateState.UNKNOWN
+    ):
         return []
     fixes: list[Fix] = []
     for domain, index in sender.mail_from:
@@ -436,7 +457,7 @@ def judge_message(scope: Scope, sender: Sender) -> Verdict:
     if sender.mail_from != () or not scope.of("AcceptedDomain"):
         return verdict
     cert = sender.certificate
-    if cert is not None and certificate_domain(scope, cert)[0] != "foreign":
+    if cert is not None and certificate_domain(scope, cert)[0] is not DomainStatus.FOREIGN:
         return verdict
     problem = messages.null_sender_problem(sender)
     step = Step(sender.obj, "not accepted", f"{problem.detail}; ATTR36 applies")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import connector_name_problem, pattern_covers
 from linter.hybrid import topology as hybrid
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
@@ -28,8 +29,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, bool]:
 
 
 def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import connector_name_problem, pattern_covers
-
     name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
     if not scope.of("AcceptedDomain"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.dn import dn_equal
 from linter.hybrid import topology as hybrid
 from linter.model import Certificate, Hit, Object, Ref
 from linter.objects.definitions import label_of
@@ -56,8 +57,6 @@ def check(report: str, obj: Object, scope: Scope) -> Iterator[Hit]:
 
 
 def _order(cert: Certificate, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.dn import dn_equal
-
     certs = hybrid.file_certificates(scope, cert.path)
     if not any(c.is_ca for c in certs):
         return

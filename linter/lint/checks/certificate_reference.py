@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.dn import format_tls_certificate_name
 from linter.hybrid import topology as hybrid
 from linter.model import Hit, Object, Ref
 from linter.objects.scopes import Scope
@@ -30,8 +31,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str]:
 
 
 def check(prepared: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.dn import format_tls_certificate_name
-
     name, report = prepared
     value = obj.get(name)
     if not isinstance(value, str) or not value.strip():

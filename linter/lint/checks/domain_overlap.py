@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import normalize, pattern_covers
 from linter.lint.checks.params import property_and_report
 from linter.model import Hit, Object, Ref
 from linter.objects.scopes import Scope
@@ -31,8 +32,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str, str | None]:
 
 
 def _name(obj: Object, name: str) -> str | None:
-    from linter.domain.names import normalize
-
     try:
         return normalize(str(obj.get(name, "")))
     except ValueError:
@@ -48,8 +47,6 @@ def _pattern(obj: Object, name: str, subdomains: str | None) -> str | None:
 
 
 def check(params: tuple[str, str, str | None], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import pattern_covers
-
     name, report, subdomains = params
     mine = _name(obj, name)
     if mine is None:

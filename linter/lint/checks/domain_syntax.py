@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import connector_name_problem
+from linter.hybrid.topology import address_space_domain
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
 
@@ -29,9 +31,6 @@ def prepare(params: dict[str, Any]) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def check(prepared: tuple[tuple[str, ...], frozenset[str]], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import connector_name_problem
-    from linter.hybrid.topology import address_space_domain
-
     names, star_allowed = prepared
     for name in names:
         value = obj.get(name)

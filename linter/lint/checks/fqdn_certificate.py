@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from linter.domain.names import cert_name_matches_host
 from linter.hybrid import topology as hybrid
 from linter.lint.checks.hybrid_role import ROLES
 from linter.model import Hit, Object, Ref
@@ -32,8 +33,6 @@ def prepare(params: dict[str, Any]) -> Callable[[Object], bool] | None:
 
 
 def check(role: Callable[[Object], bool] | None, obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import cert_name_matches_host
-
     if (role is not None and not role(obj)) or obj.has("TlsCertificateName") or not obj.has("Fqdn"):
         return
     fqdn = str(obj.get("Fqdn")).strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import is_wildcard, normalize
 from linter.hybrid import topology as hybrid
 from linter.model import Hit, Object, Ref
 from linter.objects.scopes import Scope
@@ -36,8 +37,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str, str | None]:
 
 
 def check(params: tuple[str, str, str | None], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import is_wildcard, normalize
-
     name, at, subdomains = params
     everything = scope.of("OutboundConnector")
     if not everything:

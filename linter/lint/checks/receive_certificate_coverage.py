@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.domain.names import Coverage, base, best_coverage, connector_name_problem, is_wildcard, safe_name
 from linter.hybrid import topology as hybrid
 from linter.lint.checks.params import property_and_report
 from linter.model import Certificate, Hit, Object, Ref
@@ -27,15 +28,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str]:
 
 
 def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.names import (
-        Coverage,
-        base,
-        best_coverage,
-        connector_name_problem,
-        is_wildcard,
-        safe_name,
-    )
-
     name, report = params
     wanted = obj.get(name)
     if not hybrid.is_enabled(obj) or not isinstance(wanted, str) or connector_name_problem(wanted):
@@ -85,8 +77,6 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
 
 def _common_name(certificates: list[Certificate], candidate: str) -> str | None:
     """``candidate`` when every certificate carries it by an exact match, else None."""
-    from linter.domain.names import Coverage, best_coverage
-
     if candidate and all(best_coverage(candidate, c.names)[0] is Coverage.EXACT for c in certificates):
         return candidate
     return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Any
 
+from linter.domain.ips import SenderIPError, parse_sender_ip, parse_skip_entry, rfc1918_block, special_purpose
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
 
@@ -68,8 +69,6 @@ def prepare(params: dict[str, Any]) -> Prepared:
 
 
 def check(prepared: Prepared, obj: Object, scope: Scope) -> Iterator[Hit]:
-    from linter.domain.ips import SenderIPError, parse_sender_ip, special_purpose
-
     name, report = prepared.name, prepared.report
     value = obj.get(name)
     if report == "private":
@@ -95,8 +94,6 @@ def check(prepared: Prepared, obj: Object, scope: Scope) -> Iterator[Hit]:
 
 
 def _private(name: str, value: Any) -> Iterator[Hit]:
-    from linter.domain.ips import SenderIPError, parse_skip_entry, rfc1918_block
-
     for index, entry in enumerate(value if isinstance(value, list) else []):
         try:
             span = parse_skip_entry(str(entry))
@@ -112,8 +109,6 @@ def _private(name: str, value: Any) -> Iterator[Hit]:
 
 
 def _outside(prepared: Prepared, value: Any) -> Iterator[Hit]:
-    from linter.domain.ips import SenderIPError, parse_skip_entry
-
     name = prepared.name
     for index, entry in enumerate(value if isinstance(value, list) else []):
         try:

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 from typing import Any
 
+from linter.domain.ips import SenderIPError, parse_sender_ip
+from linter.domain.names import base, normalize, pattern_covers
 from linter.model import Object, Pointer
 from linter.objects.scopes import Scope
 
@@ -38,9 +40,6 @@ def prepare(params: dict[str, Any]) -> tuple[str, str]:
 
 
 def claims(prepared: tuple[str, str], obj: Object, scope: Scope) -> Iterator[tuple[Pointer, Value]]:
-    from linter.domain.ips import SenderIPError, parse_sender_ip
-    from linter.domain.names import normalize
-
     name, kind = prepared
     value = obj.get(name)
     entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
@@ -59,7 +58,6 @@ def bucket(value: Value) -> str:
     narrower), or the last two labels of a domain."""
     if isinstance(value, IPv4Network):
         return str(value.supernet(new_prefix=24)) if value.prefixlen >= 24 else str(value)
-    from linter.domain.names import base
 
     return ".".join(base(value).split(".")[-2:])
 
@@ -78,7 +76,5 @@ def overlap(a: Value, b: Value) -> bool:
     if isinstance(a, IPv4Network) and isinstance(b, IPv4Network):
         return a.overlaps(b)
     if isinstance(a, str) and isinstance(b, str):
-        from linter.domain.names import pattern_covers
-
         return pattern_covers(a, b) or pattern_covers(b, a)
     return False

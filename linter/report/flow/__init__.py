@@ -19,8 +19,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from linter.domain.names import Coverage, best_coverage
+from linter.hybrid import attribution
+from linter.hybrid import topology as hybrid
+from linter.lint.engine import involves_path
+from linter.load.loader import Loader
+from linter.load.locate import span
 from linter.model import Certificate, Finding, Location, Object, Report
-from linter.objects.scopes import Scope
+from linter.objects.definitions import KIND_LABELS
+from linter.objects.scopes import Scope, ScopeFinder, build_scope
+from linter.report.changes import changed_since
+from linter.report.flow.mermaid import render
 from linter.report.flow.model import BROKEN, DOUBT, OK, PLAIN, TO_EXO, TO_ONPREM, Edge, Flow, Node
 
 __all__ = ["BROKEN", "DOUBT", "OK", "PLAIN", "TO_EXO", "TO_ONPREM", "Edge", "Flow", "Node", "build"]
@@ -28,8 +37,6 @@ __all__ = ["BROKEN", "DOUBT", "OK", "PLAIN", "TO_EXO", "TO_ONPREM", "Edge", "Flo
 
 class _Builder:
     def __init__(self, scope: Scope, findings: Sequence[Finding]) -> None:
-        from linter.load.locate import span
-
         self.scope = scope
         self.findings = [f for f in findings if f.scope == scope.directory or not f.scope]
         self.flow = Flow(scope.directory, _title(scope))
@@ -66,8 +73,6 @@ class _Builder:
     # --- nodes -------------------------------------------------------------------------
 
     def node(self, subject: Object | Certificate | str, section: str, column: int, name: str = "") -> str:
-        from linter.objects.definitions import KIND_LABELS
-
         key = (section, id(subject)) if not isinstance(subject, str) else (section + subject, 0)
         known = self._ids.get(key)
         if known is not None:
@@ -141,9 +146,6 @@ def deployments(
     limit: int | None = None,
 ) -> list[Flow]:
     """The flow of every deployment (scope) the targets touch, loaded as the engine loads it."""
-    from linter.load.loader import Loader
-    from linter.objects.scopes import ScopeFinder, build_scope
-
     finder = ScopeFinder(Loader(root, *globs))
     found = []
     for directory in finder.scopes_for(targets or [""])[:limit]:
@@ -162,12 +164,7 @@ def pictures(
 ) -> dict[str, str]:
     """Mermaid text of each deployment the run touched, by scope, for the Markdown report; with
     ``diff_base``, of those among the targets that a file changed since that commit lies in."""
-    from linter.report.flow.mermaid import render
-
     if diff_base:
-        from linter.lint.engine import involves_path
-        from linter.report.changes import changed_since
-
         targets = [p for p in changed_since(root, diff_base) if involves_path(p, targets)]
         if not targets:
             return {}
@@ -175,8 +172,6 @@ def pictures(
 
 
 def _servers(scope: Scope, connector: Object) -> list[Object | str]:
-    from linter.hybrid import topology as hybrid
-
     found: list[Object | str] = []
     for name in hybrid.values(connector, "SourceTransportServers"):
         server = next(
@@ -192,8 +187,6 @@ def _servers(scope: Scope, connector: Object) -> list[Object | str]:
 
 
 def _to_exchange_online(b: _Builder) -> None:
-    from linter.hybrid import attribution
-
     for verdict in attribution.verdicts(b.scope):
         sender = verdict.sender
         sender_id = b.node(sender.obj, TO_EXO, 1)
@@ -259,9 +252,6 @@ def _targets(problems: Iterable[object]) -> list[Object]:
 
 
 def _to_onpremises(b: _Builder) -> None:
-    from linter.domain.names import Coverage, best_coverage
-    from linter.hybrid import topology as hybrid
-
     receivers = hybrid.cloud_receive_connectors(b.scope)
     for outbound in hybrid.onpremises_outbound(b.scope):
         outbound_id = b.node(outbound, TO_ONPREM, 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from linter import __version__
 from linter.report.formatters.text import counts
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ def suppressed_data(s: Suppressed) -> dict[str, Any]:
 
 
 def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
-    from linter import __version__
-
     c = counts(report)
     data = {
         "tool": {"name": "exolint", "version": __version__},

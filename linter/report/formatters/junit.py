@@ -17,6 +17,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from linter.report.formatters.sarif import help_uri
+from linter.report.formatters.text import suppression_note
+
 if TYPE_CHECKING:
     from linter.model import Finding, Report, Rule, Suppressed
 
@@ -30,9 +33,6 @@ def _case(finding: Finding) -> tuple[str, str, str]:
 
 
 def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
-    from linter.report.formatters.sarif import help_uri
-    from linter.report.formatters.text import suppression_note
-
     rules = {r.id: r for r in report.rules}
     cases: dict[tuple[str, str, str], list[Finding]] = {}  # (rule, kind, identity) -> findings
     for checked in report.checked:

@@ -11,29 +11,32 @@ that carry ``suppressions`` (inSource for a comment, external for the configurat
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+from linter import __version__, ids
+from linter.lint.rules import is_builtin
+from linter.model import SuppressedBy
+from linter.report.docs import rule_markdown
 
 if TYPE_CHECKING:
     from linter.model import Finding, Location, Report, Rule, Suppressed
 
 HOME = "https://github.com/exolint/exolint"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-SECURITY_SEVERITY = {"EX901": "8.0"}  # GitHub ranks security alerts by this; only real exposures get one
+SECURITY_SEVERITY = {
+    ids.PRIVATE_KEY: "8.0"
+}  # GitHub ranks security alerts by this; only real exposures get one
 
 
 def help_uri(rule: Rule) -> str:
     """exolint's documentation of its own rules; an organisation's rule, its first reference."""
-    from linter.lint.rules import is_builtin
-
     if not is_builtin(rule):
         return rule.references[0]["url"]
     return f"{HOME}/blob/main/docs/rules.md#{rule.id.lower()}-{rule.name}"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    from linter.lint.rules import is_builtin
-    from linter.report.docs import rule_markdown
-
     area = rule.path.split("/")[-2] if is_builtin(rule) else "custom"
     properties: dict[str, Any] = {"tags": ["exchange-online", area], "precision": "very-high"}
     if rule.ndr:
@@ -83,15 +86,13 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 def _uri(path: str) -> str:
     """Repository-relative paths as they are; a configuration file outside the lint root as a file URI."""
-    from pathlib import PurePosixPath
-
     return PurePosixPath(path).as_uri() if path.startswith("/") else path
 
 
 def _suppressed(s: Suppressed, index: dict[str, int]) -> dict[str, Any]:
     result = _result(s.finding, index)
     suppression: dict[str, Any] = {
-        "kind": "inSource" if s.kind == "inline" else "external",
+        "kind": "inSource" if s.kind is SuppressedBy.INLINE else "external",
         "status": "accepted",
         "justification": s.reason,
         "location": {
@@ -105,8 +106,6 @@ def _suppressed(s: Suppressed, index: dict[str, int]) -> dict[str, Any]:
 
 
 def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
-    from linter import __version__
-
     rules = sorted(report.rules, key=lambda r: r.id)
     index = {rule.id: n for n, rule in enumerate(rules)}
     run = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from linter.model import SuppressedBy
+
 if TYPE_CHECKING:
     from linter.model import Report, Suppressed
 
@@ -52,7 +54,7 @@ def render(report: Report, color: bool = False, show_suppressed: bool = False) -
     if show_suppressed:
         for s in report.suppressed:
             f = s.finding
-            where = f"{s.path}:{s.line}" if s.kind == "configuration" else "an inline comment"
+            where = f"{s.path}:{s.line}" if s.kind is SuppressedBy.CONFIGURATION else "an inline comment"
             lines.append(
                 f"{f.path}:{f.line}:{f.column}: {f.rule_id} [{f.severity}] {f.message} "
                 f"[{suppression_note(s)}; by {where}]"
