@@ -37,6 +37,9 @@ class Claim(Protocol):
     @property
     def value(self) -> Any: ...
 
+    @property
+    def tenant(self) -> str: ...
+
 
 class Engine(Protocol):
     """What of linter.lint.engine.Engine the index uses."""
@@ -65,17 +68,27 @@ def claims_elsewhere(
         return []
 
     def bucket_of(claim: Claim) -> tuple[str, str]:
-        return claim.rule_id, CHECKS[engine.rules[claim.rule_id].check or ""].bucket(claim.value)
+        rule = engine.rules.get(claim.rule_id)
+        if rule is None:  # a claim the engine makes for the scope itself: its tenant's name
+            return claim.rule_id, claim.tenant.lower()
+        return claim.rule_id, CHECKS[rule.check or ""].bucket(claim.value)
+
+    def hint_of(claim: Claim) -> str | None:
+        rule = engine.rules.get(claim.rule_id)
+        return claim.tenant if rule is None else CHECKS[rule.check or ""].hint(claim.value)
 
     wanted = {bucket_of(c) for c in near}
     hints: set[bytes] | None = set()
     for claim in near:
-        hint = CHECKS[engine.rules[claim.rule_id].check or ""].hint(claim.value)
+        hint = hint_of(claim)
         if hint is None or hints is None:
             hints = None  # a value without a textual hint: every candidate file is read
         else:
             hints.add(hint.lower().encode())
-    kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
+    named = sorted(
+        {*engine.across, *(["Tenant"] if any(c.rule_id not in engine.rules for c in near) else [])}
+    )
+    kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(named).encode() + rb""")\b""")
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     by_scope: dict[str, Scope] = {}
     for rel, data in _definitions(finder.loader):
