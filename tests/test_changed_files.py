@@ -264,3 +264,30 @@ def test_a_deleted_shared_certificate_lints_the_deployments_that_name_it(
     code, out, _ = cli(root, "check", "--git-deletions")
     assert code == 1, out
     assert "tenants/contoso/onprem/certificate.yaml:3:1: EX010" in out
+
+
+def test_the_index_answers_claims_of_a_scope_itself(write, rules) -> None:  # type: ignore[no-untyped-def]
+    """A claim no rule makes (the engine's claim of a scope's tenant name) is looked up by the
+    tenant's name: the Tenant definitions that carry it are read, no others."""
+    from dataclasses import dataclass
+
+    from linter.lint.claims_index import claims_elsewhere
+    from linter.lint.engine import Engine
+
+    @dataclass(frozen=True)
+    class TenantClaim:
+        rule_id: str
+        tenant: str
+        value: object = None
+
+    class WithTenants(Engine):
+        def claims(self, scope):  # type: ignore[no-untyped-def]
+            mine = [TenantClaim("tenant", scope.tenant.identity)] if scope.tenant else []
+            return [*mine, *super().claims(scope)]
+
+    root = write(
+        {**TENANTS, "tenants/contoso-eu/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n"}
+    )
+    near = [TenantClaim("tenant", "contoso.onmicrosoft.com")]
+    found = claims_elsewhere(WithTenants(rules), root, ((), ()), {"tenants/contoso"}, near)
+    assert [(c.rule_id, c.tenant) for c in found] == [("tenant", "contoso.onmicrosoft.com")]
