@@ -202,6 +202,7 @@ class Problem:
     message: str
     obj: Object | None = None  # the definition it is about, once there is one
     pointer: Pointer = ()  # the property inside ``obj``
+    about: tuple[str, ...] = ()  # properties whose value it leaves unknown (Scope.unsure)
     related: tuple[Location, ...] = ()  # other places it names (the first of two definitions)
 
 
@@ -222,6 +223,9 @@ class Hit:
     message: str
     values: dict[str, Any] = field(default_factory=dict)  # for the rule's message and fix templates
     related: tuple[Ref, ...] = ()
+    at_most: str | None = None
+    """A severity this hit never exceeds (a problem that carries no mail: "info"). Such a hit
+    keeps its own message, since the rule's template describes the problem at full severity."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,7 @@ class Repair:
     value: Any  # the value to write; for a rename, the key to write instead
     rename: bool = False
     line: int | None = None  # 1-based line of the key as check read it; None when it is not written
+    note: str = ""  # said beside the edit: what it changes beyond the finding (a widened acceptance)
 
 
 @dataclass(frozen=True, order=True)

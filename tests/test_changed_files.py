@@ -68,20 +68,35 @@ def test_the_index_does_not_lint_the_other_scopes(cli, write, monkeypatch: pytes
     assert read == []
 
 
-def test_a_changed_file_in_a_scope_without_claims_reads_no_other_scope(
+def test_the_index_is_asked_only_for_what_the_linted_scopes_claim(
     cli, write, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from linter.lint import claims_index
 
-    called: list[object] = []
-    monkeypatch.setattr(claims_index, "claims_elsewhere", lambda *a: called.append(a) or [])
-    root = write({**TENANTS, "tenants/northwind/onprem/send.yaml": "kind: SendConnector\nName: Outbound\n"})
+    asked: list[list[str]] = []
+
+    def spy(engine, root, globs, linted, near, overlay=None):  # type: ignore[no-untyped-def]
+        asked.append(sorted(c.rule_id for c in near))
+        return []
+
+    monkeypatch.setattr(claims_index, "claims_elsewhere", spy)
+    root = write(TENANTS)
     cli(root, "check", "tenants/contoso/tenant.yaml")
-    assert len(called) == 1  # contoso claims an address: the index is asked
-    called.clear()
-    write({"tenants/tailspin/tenant.yaml": "kind: Tenant\nName: tailspin.onmicrosoft.com\n"})
-    cli(root, "check", "tenants/tailspin/tenant.yaml")
-    assert called == []
+    assert asked == [["EX013", "EX701"]]  # its tenant's name, and the address it claims
+    asked.clear()
+    write({"tailspin/send.yaml": "kind: SendConnector\nName: Outbound\n"})  # no Tenant, no claim
+    cli(root, "check", "tailspin/send.yaml")
+    assert asked == []
+
+
+def test_one_tenant_in_two_folders_is_seen_from_either(cli, write) -> None:  # type: ignore[no-untyped-def]
+    root = write(
+        {**TENANTS, "tenants/contoso-eu/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n"}
+    )
+    _, whole, _ = cli(root, "check", "--select", "EX013")
+    code, out, _ = cli(root, "check", "tenants/contoso-eu/tenant.yaml", "--select", "EX013")
+    assert code == 1, out
+    assert lines(out, "EX013") == lines(whole, "EX013") != [], out
 
 
 def test_directory_target_compares_with_the_rest(cli, write) -> None:  # type: ignore[no-untyped-def]

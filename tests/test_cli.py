@@ -18,6 +18,10 @@ RENEWED = REPO / "examples" / "contoso-renewed-certificate"
 INBOUND_LINE = "exo/inbound-connector.yaml:10:1"
 OUTBOUND_LINE = "exo/outbound-connector.yaml:10:1"
 AS_OF = ("--as-of", "2026-11-26")  # the examples' certificates expire; judge them on a fixed day
+ALONE = ("--ignore", "EX013")
+"""The two examples are one tenant before and after a renewal; copied into one root they are one
+tenant in two directories, which a run of either reports (EX013, see the last test). The tests
+that judge one example's own findings leave that out."""
 
 
 @pytest.fixture
@@ -35,13 +39,13 @@ def findings_schema() -> Draft202012Validator:
 
 
 def test_healthy_example_is_clean(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli(examples, "check", "contoso-healthy", *AS_OF)
+    code, out, err = cli(examples, "check", "contoso-healthy", *AS_OF, *ALONE)
     assert (code, err) == (0, "")
     assert out.startswith("no findings in 8 files: 12 objects, 2 certificates, 1 scope")
 
 
 def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json", *AS_OF)
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json", *AS_OF, *ALONE)
     assert code == 1
     report = json.loads(out)
     findings_schema().validate(report)
@@ -71,7 +75,7 @@ def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples:
 
 
 def test_text_output_line_format(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", *AS_OF)
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", *AS_OF, *ALONE)
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith(
@@ -91,7 +95,7 @@ def test_a_changed_certificate_file_reports_the_connector_it_breaks(cli, example
 
 
 def test_a_file_that_no_finding_involves_is_clean(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/tenant.yaml", *AS_OF)
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/tenant.yaml", *AS_OF, *ALONE)
     assert code == 0
     assert out.startswith("no findings")
 
@@ -115,8 +119,8 @@ def test_fingerprints_ignore_line_moves(cli, examples: Path) -> None:  # type: i
         (["--fail-on", "error"], 1),
         (["--fail-on", "none"], 0),
         (["--ignore", "EX601"], 1),  # EX205 remains
-        (["--ignore", "EX601,EX205"], 0),
-        (["--ignore", "EX6,EX2"], 0),
+        (["--ignore", "EX601,EX205,EX013"], 0),
+        (["--ignore", "EX6,EX2,EX013"], 0),
         (["--ignore", "EX6,EX2", "--select", "EX601"], 1),  # the longer prefix wins
         (["--select", "EX1"], 0),
     ],
@@ -233,3 +237,13 @@ def test_internal_error_is_one_line_without_debug(cli, write, monkeypatch: pytes
     assert code == 2 and "Traceback" not in err and "internal error: RuntimeError: boom" in err
     with pytest.raises(RuntimeError):
         cli(root, "--debug", "check")
+
+
+def test_the_examples_as_a_whole_are_one_tenant_in_two_directories(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
+    """Both examples describe contoso.onmicrosoft.com: one EX013, never a clash of the tenant
+    with itself (EX701/EX702)."""
+    code, out, _ = cli(examples, "check", ".", "--format", "json", *AS_OF)
+    assert code == 1
+    rules = [f["rule_id"] for f in json.loads(out)["findings"]]
+    assert rules.count("EX013") == 1
+    assert not {"EX701", "EX702"} & set(rules)

@@ -162,10 +162,40 @@ def test_seed_scenario_names_connector_certificate_and_fix(
     assert "TLS: succeeded (SP_PROT_TLS1_2_CLIENT)" in out
     assert "response: 550 5.7.64 TenantAttribution; Relay Access Denied" in out
     assert f'Inbound connector "{INBOUND}" accepts TLS certificate name mail.contoso.com' in out
-    assert (
-        f'fix: Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName smtp.contoso.com' in out
-    )
+    assert f'fix: Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName *.contoso.com' in out
+    # the wildcard widens what the connector accepts: the note says so and gives the narrow way
+    assert "add smtp.contoso.com as an accepted domain" in out and "550 5.7.51" in out
     assert out.rstrip().endswith("1 session read; 1 with Exchange Online; 1 failed")
+
+
+def test_one_answer_to_the_renewed_certificate_outage(
+    tmp_path: Path, renewed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check, fix, diagnose and simulate give the same primary fix and the same NDR for the seed
+    outage; the fix widens what the connector accepts (a wildcard), so each says so and gives the
+    narrow alternative: the exact host, added as an accepted domain."""
+    command = f'Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName *.contoso.com'
+    narrow = "add smtp.contoso.com as an accepted domain"
+    as_of = ["--as-of", "2026-12-01", "--root", str(renewed)]
+
+    assert main(["check", str(renewed), "--format", "json", *as_of]) == 1
+    (finding,) = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule_id"] == "EX601"]
+    assert finding["fix"] == command and "550 5.7.64" in finding["ndr"]
+    assert "widens" in finding["message"] and narrow in finding["message"]
+
+    assert main(["fix", str(renewed), *as_of]) == 1
+    out, err = capsys.readouterr()
+    assert "+TlsSenderCertificateName: '*.contoso.com'" in out and narrow in err
+
+    log = write_log(tmp_path, session_rows("08DE2C1A5B3F7D01", certificate(RENEWED), RELAY_DENIED))
+    code, out, _ = run(capsys, str(log), "--root", str(renewed))
+    assert code == 1 and f"fix: {command}" in out and narrow in out and "550 5.7.64" in out
+
+    cert_file = next((renewed / "certs").iterdir())
+    simulate = ["simulate", str(renewed), "--root", str(renewed), "--cert", str(cert_file)]
+    assert main([*simulate, "--mail-from", "user@contoso.com"]) == 1
+    out = capsys.readouterr().out
+    assert "rejected with 550 5.7.64" in out and command in out and narrow in out
 
 
 def test_seed_scenario_json(tmp_path: Path, renewed: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -183,7 +213,7 @@ def test_seed_scenario_json(tmp_path: Path, renewed: Path, capsys: pytest.Captur
     assert result["mail_from"] == "alice@contoso.com"
     assert result["connectors"] == [INBOUND]
     assert result["fixes"] == [
-        f'Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName smtp.contoso.com'
+        f'Set-InboundConnector -Identity "{INBOUND}" -TlsSenderCertificateName *.contoso.com'
     ]
     assert result["remote_names"] == ["am0eur02ft012.mail.protection.outlook.com"]
     assert report["summary"]["failed"] == 1 and report["summary"]["malformed_lines"] == 0

@@ -18,6 +18,7 @@ from linter.domain.names import (
     is_wildcard,
     normalize,
     pattern_covers,
+    shown,
 )
 
 LABEL_63 = "a" * 63
@@ -77,8 +78,9 @@ def test_normalize_accepts(raw: str, expected: str) -> None:
         ("mail*.contoso.com", "a wildcard is allowed only as a leading '*.'"),
         ("*.*.contoso.com", "a wildcard is allowed only as a leading '*.'"),
         ("contoso.*", "a wildcard is allowed only as a leading '*.'"),
-        ("ü" * 70 + ".de", "A-label"),
-        ("\u00ad.de", "A-label"),
+        ("ü" * 70 + ".de", "not a valid IDNA 2008 label"),
+        ("\u00ad.de", "not a valid IDNA 2008 label"),
+        ("xn--zz.de", "not a valid IDNA 2008 label"),
     ],
 )
 def test_normalize_rejects_with_reason(raw: str, reason: str) -> None:
@@ -326,7 +328,9 @@ def test_unicode_and_a_label_forms_are_one_name(name: str) -> None:
         return
     assert connector_covers(name, a_labels) is Coverage.EXACT
     assert connector_covers(a_labels, name) is Coverage.EXACT
-    assert cert_name_matches_host(name.upper(), a_labels)
+    upper = name.upper()
+    if upper.lower() == name:  # "ß".upper() is "SS", another name under IDNA 2008
+        assert cert_name_matches_host(upper, a_labels)
 
 
 @given(patterns)
@@ -401,3 +405,32 @@ def test_certificate_wildcard_matches_any_single_label(domain: str, label: str) 
     assert connector_covers(host, "*." + domain) is Coverage.WILDCARD_CERTIFICATE
     assert not cert_name_matches_host("*." + domain, domain)
     assert not cert_name_matches_host("*." + domain, f"{label}.{host}")
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        # IDNA 2008 with UTS 46 (non-transitional): ß, ς and the joiners are kept, not mapped away.
+        ("straße-bau.de", "strasse-bau.de", False),
+        ("straße-bau.de", "xn--strae-bau-j1a.de", True),
+        ("STRASSE-BAU.de", "strasse-bau.de", True),
+        ("Bücher.DE", "xn--bcher-kva.de", True),
+    ],
+)
+def test_idna_2008_decides_equality(one: str, other: str, same: bool) -> None:
+    assert (normalize(one) == normalize(other)) is same
+    assert pattern_covers(one, other) is same
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("straße-bau.de", "straße-bau.de (xn--strae-bau-j1a.de)"),
+        ("xn--strae-bau-j1a.de", "straße-bau.de (xn--strae-bau-j1a.de)"),
+        ("*.Bücher.de", "*.bücher.de (*.xn--bcher-kva.de)"),
+        ("contoso.com", "contoso.com"),
+        ("not a name", "not a name"),
+    ],
+)
+def test_shown_gives_unicode_and_a_label_forms(name: str, text: str) -> None:
+    assert shown(name) == text

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from linter.commands.test_rules.certgen import build
-from linter.hybrid.topology import covers_names, parse_address_space
+from linter.domain.address_space import parse_address_space
+from linter.hybrid.topology import covers_names
 from linter.load.certs import read_certificate_file, signed_by
 from linter.model import Certificate
 

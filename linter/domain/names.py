@@ -7,12 +7,13 @@ domain *and all its subdomains*, and no other ``*`` is valid. On the certificate
 apart is what lets a rule tell a documented match from a lucky one.
 
 Every comparison works on normalised names, so case, a trailing dot and the Unicode or A-label
-spelling of an IDN never decide a result.
+spelling of an IDN never decide a result. IDNs follow IDNA 2008 with the UTS 46 mapping (the
+``idna`` package), as registries and mail servers do today: ``straße.de`` and ``strasse.de`` are
+two domains, which the standard library's IDNA 2003 codec would merge.
 """
 
 from __future__ import annotations
 
-import encodings.idna
 import enum
 import re
 from collections.abc import Iterable, Sequence
@@ -29,6 +30,7 @@ __all__ = [
     "normalize",
     "pattern_covers",
     "safe_name",
+    "shown",
 ]
 
 MAX_LABEL_OCTETS = 63
@@ -37,6 +39,8 @@ MAX_NAME_OCTETS = 253
 _WILDCARD_LABEL = "*"
 _WILDCARD_PREFIX = "*."
 _HOST_LABEL = re.compile(r"[a-z0-9-]+")
+_DOTS = re.compile("[.\u3002\uff0e\uff61]")  # the full stops UTS 46 maps to "."
+_A_LABEL_PREFIX = "xn--"
 _BAD_WILDCARD = "a wildcard is allowed only as a leading '*.'"
 _LONE_WILDCARD = "a lone '*' is not a domain"
 
@@ -62,8 +66,8 @@ def normalize(name: str) -> str:
 
     Canonical means lower case, no trailing dot and A-labels, so that case, the root dot and
     the Unicode or A-label spelling of an IDN never decide a comparison (DESIGN.md "Matching
-    semantics"). Conversion uses the standard library's IDNA 2003 codec, so ``ß`` maps to
-    ``ss``.
+    semantics"). Unicode labels are mapped with UTS 46 (non-transitional, so ``ß`` stays ``ß``)
+    and converted under IDNA 2008; an A-label must decode to a valid U-label.
 
     Raises ``ValueError`` whose text is the reason alone, so callers can prefix the value.
     """
@@ -184,14 +188,38 @@ def pattern_covers(outer: str, inner: str) -> bool:
     return _within(_base(narrow), _base(wide))
 
 
+def shown(name: str) -> str:
+    """A name for a message: as written, and when it is an IDN both its Unicode and its A-label
+    (``xn--``) form, so a reader recognises the domain whichever spelling their tools show."""
+    try:
+        canonical = normalize(name)
+    except ValueError:
+        return name
+    if _A_LABEL_PREFIX not in canonical:
+        return name
+    unicode = ".".join(_u_label(label) for label in canonical.split("."))
+    return f"{unicode} ({canonical})"
+
+
+def _u_label(label: str) -> str:
+    if not label.startswith(_A_LABEL_PREFIX):
+        return label
+    import idna
+
+    try:
+        return str(idna.ulabel(label))
+    except idna.IDNAError:
+        return label
+
+
 def _split_labels(name: str) -> list[str]:
-    """Labels of a stripped name, splitting on every dot IDNA 2003 treats as a separator."""
+    """Labels of a stripped name, splitting on every full stop UTS 46 maps to a dot."""
     text = name.strip()
-    if encodings.idna.dots.fullmatch(text[-1:]):
+    if _DOTS.fullmatch(text[-1:]):
         text = text[:-1]
     if not text:
         raise ValueError("is empty")
-    labels = encodings.idna.dots.split(text)
+    labels = _DOTS.split(text)
     if "" in labels:
         raise ValueError("has an empty label")
     return labels
@@ -207,13 +235,21 @@ def _check_wildcards(labels: list[str]) -> None:
 
 
 def _a_label(label: str) -> str:
-    """One label in A-label form; ASCII labels are only lower-cased."""
-    if label.isascii():
+    """One label in A-label form under IDNA 2008 and UTS 46; other ASCII labels are only
+    lower-cased. An ``xn--`` label must decode to a valid U-label."""
+    if label.isascii() and not label.lower().startswith(_A_LABEL_PREFIX):
         return label.lower()
+    import idna  # only names with IDNs pay for the import
+
     try:
-        return encodings.idna.ToASCII(label).decode("ascii")
-    except UnicodeError as exc:
-        raise ValueError(f"label {label!r} has no valid A-label form ({exc})") from None
+        if label.isascii():
+            lowered = label.lower()
+            idna.ulabel(lowered)
+            return lowered
+        mapped = idna.uts46_remap(label, std3_rules=False, transitional=False)
+        return str(idna.alabel(mapped), "ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise ValueError(f"label {label!r} is not a valid IDNA 2008 label ({exc})") from None
 
 
 def _check_label(label: str) -> None:

@@ -16,7 +16,6 @@ from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
 from linter.domain.names import (
     base,
     cert_name_matches_host,
-    connector_name_problem,
     normalize,
     pattern_covers,
 )
@@ -118,7 +117,10 @@ def send_connectors_to_exo(scope: Scope) -> list[Object]:
 
 
 def accepted_domains(scope: Scope) -> list[str]:
-    """Accepted domain names of the tenant, normalised; the initial onmicrosoft.com domain counts."""
+    """What the tenant accepts, as normalised connector-side patterns: each accepted domain, the
+    initial onmicrosoft.com domain, and for an accepted domain with ``MatchSubDomains: true`` the
+    pattern ``*.domain`` (the domain and all its subdomains, S15). ``accepted_cover`` is the one
+    answer to "is this name accepted?" that every rule asks."""
     return scope.derived(Answers).accepted
 
 
@@ -127,9 +129,16 @@ def _accepted(scope: Scope) -> list[str]:
     for obj in (*scope.of("AcceptedDomain"), *scope.of("Tenant")):
         raw = obj.get("DomainName") if obj.kind == "AcceptedDomain" else obj.get("Name")
         try:
-            found.append(normalize(str(raw)))
+            domain = normalize(str(raw))
         except ValueError:
             continue
+        if (
+            obj.kind == "AcceptedDomain"
+            and obj.get("MatchSubDomains") is True
+            and not domain.startswith("*.")
+        ):
+            domain = f"*.{domain}"
+        found.append(domain)
     return found
 
 
@@ -137,7 +146,8 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
     """The accepted domain that makes ``name`` acceptable: it equals or covers the name, or for a
     wildcard (``*.contoso.com``) it equals or covers the wildcard's domain (``contoso.com``).
 
-    A wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
+    An accepted domain with MatchSubDomains covers its subdomains (``accepted_domains``). A
+    wildcard that merely contains an accepted domain is not enough: ``*.co.uk`` holds
     ``contoso.co.uk`` but names every domain under co.uk, which the tenant does not own."""
     try:
         wanted = base(normalize(name))
@@ -205,31 +215,78 @@ class Presented:
 
 def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate Exchange presents on this connector: the one TlsCertificateName names, or
-    when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42)."""
+    when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42).
+    Only certificates held on a server the connector runs on count (``chosen_on_servers``); of
+    the servers' choices, the latest-expiring stands for the connector."""
+    found = candidates(scope, connector)
+    if found is None:
+        return None
+    certificates, prop = found
+    chosen = [here[0] for here in chosen_on_servers(scope, connector, certificates).values()]
+    return Presented(max(chosen or certificates, key=lambda c: c.not_after), prop)
+
+
+def candidates(scope: Scope, connector: Object) -> tuple[list[Certificate], str] | None:
+    """Every certificate Exchange may select for this connector, and the property that selects
+    them: those TlsCertificateName names (issuer and subject), or when it is empty those whose
+    names cover Fqdn. None when nothing is selected."""
     value = connector.get("TlsCertificateName")
     if isinstance(value, str) and value.strip():
-        chosen = resolve_certificate_name(scope, value).chosen
-        return Presented(chosen, "TlsCertificateName") if chosen else None
+        matches = list(resolve_certificate_name(scope, value).matches)
+        return (matches, "TlsCertificateName") if matches else None
     fqdn = connector.get("Fqdn")
     if not isinstance(fqdn, str) or not fqdn.strip():
         return None
     covering = [c for c in leaf_certificates(scope) if any(cert_name_matches_host(n, fqdn) for n in c.names)]
-    if not covering:
-        return None
-    return Presented(max(covering, key=lambda c: c.not_after), "Fqdn")
+    return (covering, "Fqdn") if covering else None
 
 
-def exchange_online_side(scope: Scope) -> Object | None:
-    """An object that shows the scope describes Exchange Online's mail flow: an OnPremises
-    outbound connector (the hybrid's other direction) first, else any inbound or outbound
-    connector or accepted domain; None for a repository of the on-premises side alone. A
-    Tenant by itself does not count: it only names the deployment a directory holds."""
-    outbound = scope.of("OutboundConnector")
-    onprem = [c for c in outbound if str(c.get("ConnectorType", "")).lower() == "onpremises"]
-    for found in (onprem, outbound, scope.of("InboundConnector"), scope.of("AcceptedDomain")):
-        if found:
-            return found[0]
-    return None
+def connector_servers(connector: Object) -> list[str]:
+    """The servers a connector runs on, as written: a send connector's SourceTransportServers, a
+    receive connector's Server."""
+    if connector.kind == "ReceiveConnector":
+        return values(connector, "Server")
+    return values(connector, "SourceTransportServers")
+
+
+def chosen_on_servers(
+    scope: Scope, connector: Object, found: list[Certificate]
+) -> dict[str, list[Certificate]]:
+    """Which of ``found`` (the certificates a connector's name selects) each server of the
+    connector holds, latest-expiring first: Exchange picks the first (S38). Each server has its
+    own certificate store (an Edge server holds only its own certificate), so a certificate
+    counts on a server when the scope's ExchangeCertificate definitions list it there, or when
+    the repository does not say where it is held. The servers are the connector's own; when it
+    names none, those the definitions list for any of ``found``; when nothing says, one
+    anonymous server ("") holds them all."""
+    ordered = sorted(found, key=lambda c: c.not_after, reverse=True)
+    holders = {c: certificate_holders(scope, (c,)) for c in ordered}
+    servers = connector_servers(connector)
+    if not servers:
+        wanted = {c.thumbprint for c in ordered}
+        listed = [
+            e for e in scope.of("ExchangeCertificate") if _thumbprint(e.get("Thumbprint", "")) in wanted
+        ]
+        seen: set[frozenset[str]] = set()
+        for entry in listed:
+            for server in values(entry, "Servers"):
+                aliases = server_aliases(scope, server)
+                if aliases not in seen:
+                    seen.add(aliases)
+                    servers.append(server)
+    if not servers:
+        return {"": ordered} if ordered else {}
+    result: dict[str, list[Certificate]] = {}
+    for server in servers:
+        aliases = server_aliases(scope, server)
+        here = [c for c in ordered if _held_here(holders[c], aliases)]
+        if here:
+            result[server] = here
+    return result
+
+
+def _held_here(holders: frozenset[str] | None, aliases: frozenset[str]) -> bool:
+    return holders is None or bool(holders & aliases)
 
 
 def onpremises_inbound(scope: Scope) -> list[Object]:
@@ -254,53 +311,6 @@ def is_hybrid_receive(connector: Object) -> bool:
     """Health Checker's test for a receive connector that takes mail from Exchange Online: it
     grants TlsDomainCapabilities (HCW writes mail.protection.outlook.com:AcceptCloudServicesMail)."""
     return bool(values(connector, "TlsDomainCapabilities"))
-
-
-@dataclass(frozen=True)
-class AddressSpace:
-    """One ``[Type:]AddressSpace[;Cost]`` entry of a send connector, read as New-SendConnector
-    documents it; ``problem`` says why it is not valid (None when it is)."""
-
-    type: str  # "SMTP" when no type is written
-    space: str
-    cost: int | None
-    problem: str | None
-
-    @property
-    def is_smtp(self) -> bool:
-        return self.type.lower() == "smtp"
-
-
-_ADDRESS_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-
-
-def parse_address_space(entry: str) -> AddressSpace:
-    """Split and check one address space. Only SMTP spaces are checked in depth: their domain
-    follows RFC 1035 (``*``, ``*.com``, ``*.contoso.com``; not ``*contoso.com``) and the cost is
-    a whole number from 1 to 100. Other types (X400 and the like) have their own syntax, which
-    exolint does not read beyond the type."""
-    text = entry.strip()
-    kind, colon, rest = text.partition(":")
-    if not colon:
-        kind, rest = "SMTP", text
-    kind = kind.strip()
-    if not _ADDRESS_TYPE.match(kind):
-        return AddressSpace(kind, rest, None, f"has the type {kind!r}, not an address type")
-    if kind.lower() != "smtp":
-        return AddressSpace(kind, rest.strip(), None, None)
-    space, semicolon, cost_text = rest.partition(";")
-    space = space.strip()
-    cost: int | None = 1
-    if semicolon:
-        digits = cost_text.strip()
-        cost = int(digits) if digits.isascii() and digits.isdigit() else None
-        if cost is None or not 1 <= cost <= 100:
-            shown = f"cost {digits!r}" if digits else "an empty cost"
-            return AddressSpace(kind, space, None, f"has {shown}, not a whole number from 1 to 100")
-    if not space:
-        return AddressSpace(kind, space, cost, "has no address space")
-    problem = None if space == "*" else connector_name_problem(space)
-    return AddressSpace(kind, space, cost, f"has the domain {space!r}: {problem}" if problem else None)
 
 
 def server_aliases(scope: Scope, name: str) -> frozenset[str]:

@@ -64,18 +64,23 @@ def claims_elsewhere(
     """The claims of every scope outside ``linted`` that fall in a bucket of ``near``."""
     from linter.lint.checks import CHECKS
 
-    if not near or not engine.across:
+    if not near:
         return []
 
-    def bucket_of(claim: Claim) -> tuple[str, str]:
+    def primitive(claim: Claim) -> Any:
+        """The cross-scope primitive of the claim's rule; None for a claim the engine makes for
+        the scope itself (its tenant's name, for EX013)."""
         rule = engine.rules.get(claim.rule_id)
-        if rule is None:  # a claim the engine makes for the scope itself: its tenant's name
-            return claim.rule_id, claim.tenant.lower()
-        return claim.rule_id, CHECKS[rule.check or ""].bucket(claim.value)
+        return CHECKS[rule.check] if rule is not None and rule.check else None
+
+    def bucket_of(claim: Claim) -> tuple[str, str]:
+        check = primitive(claim)
+        tenant = claim.tenant.strip().rstrip(".").lower()
+        return claim.rule_id, tenant if check is None else check.bucket(claim.value)
 
     def hint_of(claim: Claim) -> str | None:
-        rule = engine.rules.get(claim.rule_id)
-        return claim.tenant if rule is None else CHECKS[rule.check or ""].hint(claim.value)
+        check = primitive(claim)
+        return claim.tenant.strip().rstrip(".") if check is None else check.hint(claim.value)
 
     wanted = {bucket_of(c) for c in near}
     hints: set[bytes] | None = set()
@@ -85,9 +90,10 @@ def claims_elsewhere(
             hints = None  # a value without a textual hint: every candidate file is read
         else:
             hints.add(hint.lower().encode())
-    named = sorted(
-        {*engine.across, *(["Tenant"] if any(c.rule_id not in engine.rules for c in near) else [])}
-    )
+    of_tenants = any(primitive(c) is None for c in near)  # the Tenant definitions too
+    named = sorted({*engine.across, *(["Tenant"] if of_tenants else [])})
+    if not named:
+        return []
     kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(named).encode() + rb""")\b""")
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     by_scope: dict[str, Scope] = {}

@@ -8,15 +8,17 @@ import hashlib
 import os
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from linter import ids
 from linter.lint.checks import CHECKS
-from linter.load.loader import CERTIFICATE_SUFFIXES, Loader
+from linter.lint.reach import reach
+from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
+    SEVERITY_RANK,
     Certificate,
     Checked,
     Finding,
@@ -131,9 +133,10 @@ class Engine:
         findings: list[Finding] = []
         targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
         for obj in targets:
+            unsure = scope.unsure_of(obj)
             for rule in self.by_kind.get(obj.kind, ()):
-                if not matches(rule.where, obj):
-                    continue
+                if not matches(rule.where, obj) or (unsure and unsure & _judged(rule)):
+                    continue  # out of scope, or it would judge a value an input rule reported
 
                 primitive = CHECKS[rule.check or ""]
                 if checked is not None:
@@ -150,6 +153,13 @@ class Engine:
         """What this scope's objects claim for rules that compare scopes (see cross_findings)."""
         found: list[Claim] = []
         tenant = scope.tenant.identity if scope.tenant else (scope.directory or "the lint root")
+        if scope.tenant is not None:  # one tenant in two directories is EX013 (see _same_tenant)
+            where = Location.at(scope.tenant.path, span(scope.tenant.document, scope.tenant.raw_pointer(())))
+            found.append(
+                Claim(
+                    SAME_TENANT, scope.directory, tenant, label(scope.tenant), scope.tenant, (), where, None
+                )
+            )
         for obj in scope.objects:
             for rule in self.across.get(obj.kind, ()):
                 if not matches(rule.where, obj):
@@ -162,21 +172,27 @@ class Engine:
         return found
 
     def cross_findings(self, claims: list[Claim]) -> list[Finding]:
-        """A claim that overlaps a claim of another scope is a finding, with the others related."""
+        """A claim that overlaps a claim of another scope is a finding, with the others related.
+
+        Scopes of one tenant (one Tenant Name in two directories) are one EX013 finding, never a
+        clash of the tenant with itself."""
+        findings = self._same_tenant([c for c in claims if c.rule_id == SAME_TENANT])
         groups: dict[tuple[str, str], list[Claim]] = {}
         for claim in claims:
+            if claim.rule_id == SAME_TENANT:
+                continue
             primitive = CHECKS[self.rules[claim.rule_id].check or ""]
             groups.setdefault((claim.rule_id, primitive.bucket(claim.value)), []).append(claim)
-        findings: list[Finding] = []
         for (rule_id, _), group in groups.items():
             rule = self.rules[rule_id]
             overlap = CHECKS[rule.check or ""].overlap
             for claim in group:
-                # two folders of one tenant are not two tenants (EX013's matter, not a clash)
                 others = [
                     o
                     for o in group
-                    if o.scope != claim.scope and o.tenant != claim.tenant and overlap(claim.value, o.value)
+                    if o.scope != claim.scope
+                    and _tenant_key(o.tenant) != _tenant_key(claim.tenant)
+                    and overlap(claim.value, o.value)
                 ]
                 if not others:
                     continue
@@ -224,6 +240,40 @@ class Engine:
                 )
         return findings
 
+    def _same_tenant(self, tenants: list[Claim]) -> list[Finding]:
+        """A Tenant whose Name another directory's Tenant also has: one finding at each later
+        definition, the first as related location."""
+        by_name: dict[str, list[Claim]] = {}
+        for claim in sorted(tenants, key=lambda c: (c.location.path, c.location.line)):
+            by_name.setdefault(_tenant_key(claim.tenant), []).append(claim)
+        findings: list[Finding] = []
+        rule = self.rules["EX013"]
+        for group in by_name.values():
+            first = group[0]
+            for claim in group[1:]:
+                message = (
+                    f'Tenant "{claim.tenant}" is also defined in {first.location.path}, so one tenant has '
+                    f"two scopes ({claim.scope or 'the lint root'} and {first.scope or 'the lint root'}); "
+                    "rules "
+                    "check each directory's connectors, domains and certificates apart and cannot see the "
+                    "whole deployment. Keep one tenant in one directory (one Tenant definition), or remove "
+                    "the copy that no longer describes it"
+                )
+                related = (Location(*_span_of(first.location), "the same tenant, defined first"),)
+                findings.append(
+                    self._finding(
+                        rule,
+                        claim.location.path,
+                        Span(*_span_of(claim.location)[1:]),
+                        message,
+                        claim.scope,
+                        obj=claim.obj,
+                        related=related,
+                        key=(claim.obj.identity, "two scopes"),
+                    )
+                )
+        return findings
+
     def _crash(self, rule: Rule, obj: Object, scope: Scope, exc: Exception) -> Finding:
         message = (
             f"{label(obj)}: rule {rule.id} ({rule.name}) failed with {type(exc).__name__}: {exc}; "
@@ -249,8 +299,11 @@ class Engine:
             "value": shown(current),
             **hit.values,
         }
-        message = (fill(rule.message, values) if rule.message else None) or f"{label(obj)}: {hit.message}"
-        fix = fill(rule.fix, values) if rule.fix else None
+        templated = fill(rule.message, values) if rule.message and hit.at_most is None else None
+        message = templated or f"{label(obj)}: {hit.message}"
+        fix = fill(rule.fix, values) if rule.fix and hit.at_most is None else None
+        if hit.at_most is not None and SEVERITY_RANK[hit.at_most] < SEVERITY_RANK[rule.severity]:
+            rule = replace(rule, severity=hit.at_most)
         return self._finding(
             rule,
             obj.path,
@@ -287,7 +340,8 @@ def _repair(rule: Rule, obj: Object, pointer: Pointer, values: dict[str, Any]) -
     current = _value_at(obj.document.data, raw)
     if current == value:
         return None
-    return Repair(raw, current, value, line=_key_line(obj, raw))
+    note = (fill(rule.repair.get("note", ""), values) or "").strip()
+    return Repair(raw, current, value, line=_key_line(obj, raw), note=note)
 
 
 def _key_line(obj: Object, raw: Pointer) -> int | None:
@@ -314,6 +368,38 @@ def _location(ref: Ref) -> Location:
 
 
 # --- one run ---------------------------------------------------------------------------------
+
+
+def _judged(rule: Rule) -> frozenset[str]:
+    """The property names a rule's scope and params mention: what its verdict depends on. Asked
+    only for objects with an unsure property, which are few."""
+    names: set[str] = set(rule.where)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            names.add(value)
+        elif isinstance(value, dict):
+            names.update(k for k in value if isinstance(k, str))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(rule.params)
+    return frozenset(names)
+
+
+SAME_TENANT = "EX013"
+"""The claim every scope with a Tenant makes: its tenant name, which no other scope may have."""
+
+
+def _tenant_key(tenant: str) -> str:
+    return tenant.strip().rstrip(".").lower()
+
+
+def _span_of(location: Location) -> tuple[str, int, int, int, int]:
+    return (location.path, location.line, location.column, location.end_line, location.end_column)
 
 
 PARALLEL_MIN_SCOPES = 64
@@ -398,26 +484,12 @@ def lint(
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
-    ``deleted`` names files a commit removes (they are gone from the work tree): the scope each
-    was in is linted too, and all its findings are kept, since what the file held is missing
-    from it. With ``deleted`` given, no targets means only those scopes, not the whole root.
-    ``overlay`` gives the content of some files (rel -> bytes) instead of what is on disk: an
-    editor's unsaved buffers. Scopes share nothing, so a repository of many tenants is split
-    across processes."""
-    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
-    bereaved = frozenset(finder.scope_of(_existing_parent(root, d)) for d in deleted or ())
-    directories = finder.scopes_for(targets or [""]) if targets or deleted is None else []
-    shared = [t for t in (*targets, *(deleted or ())) if t.lower().endswith(CERTIFICATE_SUFFIXES)]
-    if shared:  # a certificate in a folder several deployments name in File
-        from linter.lint.claims_index import referring_scopes
-
-        directories += [
-            d for d in sorted(referring_scopes(root, globs, targets, overlay)) if d not in directories
-        ]
-        bereaved |= referring_scopes(root, globs, deleted or [], overlay)
-    directories += [d for d in sorted(bereaved) if d not in directories]
-    if deleted is not None and not targets:
-        targets = [_NOTHING]  # only the bereaved scopes' findings
+    ``deleted`` names files a commit removes: the scopes they leave are linted too, with all
+    their findings (see ``reach``). ``overlay`` gives the content of some files (rel -> bytes)
+    instead of what is on disk: an editor's unsaved buffers. Scopes share nothing, so a
+    repository of many tenants is split across processes."""
+    extent = reach(ScopeFinder(Loader(root, *globs, overlay=overlay)), targets, deleted, globs, overlay)
+    directories, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     workers = _workers(len(directories))
     arguments = (targets, rules, as_of, globs, bereaved, overlay)
     if workers == 1:
@@ -461,20 +533,6 @@ def lint(
         comments=comments,
     )
     return report
-
-
-_NOTHING = "\0"
-"""A target no path is under: a run of deleted files alone keeps only their scopes' findings."""
-
-
-def _existing_parent(root: Path, path: str) -> str:
-    """The nearest directory above ``path`` that still exists under ``root``."""
-    from linter.objects.scopes import parent
-
-    directory = parent(path)
-    while directory and not (root / directory).is_dir():
-        directory = parent(directory)
-    return directory
 
 
 def _involves(finding: Finding, targets: list[str], bereaved: frozenset[str] = frozenset()) -> bool:

@@ -189,6 +189,7 @@ def _build(
                 _key_span(document, (*base, key)),
                 f"{label} has an unknown property {key!r}; {hint}",
                 obj,
+                about=(ks.names[near[0]],) if near and ks.names[near[0]] not in props else (),
             )
         )
     problems.extend(_schema_problems(obj, label))
@@ -323,6 +324,7 @@ def _schema_problems(obj: Object, label: str) -> list[Problem]:
                 f"{label}: {prop} {_describe(error)}",
                 obj,
                 pointer,
+                about=(str(pointer[0]),) if pointer else (),
             )
         )
     return problems

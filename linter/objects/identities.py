@@ -48,7 +48,9 @@ def duplicate_identities(objects: list[Object]) -> list[Problem]:
             "leave both)"
         )
         related = (Location.at(earlier.path, at, "the first definition"),)
-        problems.append(Problem(ids.DUPLICATE_IDENTITY, obj.path, where, message, obj, pointer, related))
+        problems.append(
+            Problem(ids.DUPLICATE_IDENTITY, obj.path, where, message, obj, pointer, related=related)
+        )
     return problems
 
 

@@ -52,6 +52,13 @@ class Scope:
         default_factory=dict, repr=False, compare=False
     )
     as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
+    unsure: dict[int, frozenset[str]] = field(default_factory=dict)
+    """Per object (by id): the properties whose value exolint cannot know, because an input rule
+    reported them (an invalid value, or an unknown key that is close to the property's name).
+    Rules downstream stay silent about them instead of judging a value that is not there."""
+
+    def unsure_of(self, obj: Object) -> frozenset[str]:
+        return self.unsure.get(id(obj), frozenset())
 
     @cached_property
     def certificate_objects(self) -> list[Object]:
@@ -157,6 +164,10 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     _add_referenced_certificates(loader, scope, problems)
     for obj in scope.objects:
         scope.by_kind.setdefault(obj.kind, []).append(obj)
+    for problem in problems:
+        if problem.obj is not None and problem.about:
+            key = id(problem.obj)
+            scope.unsure[key] = scope.unsure.get(key, frozenset()) | frozenset(problem.about)
     problems.extend(duplicate_identities(scope.objects))
     tenants = scope.of("Tenant")
     for extra in tenants[1:]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from linter.domain.dn import format_tls_certificate_name
-from linter.domain.names import Coverage, best_coverage, pattern_covers, safe_name
+from linter.domain.names import Coverage, best_coverage
 from linter.domain.ndr import NDRS
 from linter.domain.powershell import double_quoted as q
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 
 if TYPE_CHECKING:
@@ -58,13 +59,14 @@ def _in_repository(scope: Scope, cert: SeenCertificate) -> Certificate | None:
     return next((c for c in scope.certificates if c.thumbprint == cert.thumbprint), None)
 
 
-def suggested_name(scope: Scope, cert: SeenCertificate) -> str:
-    """The TlsSenderCertificateName that matches the certificate by a documented rule, read from
-    the repository's copy of the certificate when it holds one (as linter.hybrid.attribution does)."""
+def suggested_name(scope: Scope, cert: SeenCertificate) -> acceptance.NameAdvice:
+    """The TlsSenderCertificateName to name for the certificate, the one answer check and fix
+    give too (``topology.name_advice``), read from the repository's copy of the certificate when it
+    holds one."""
     known = _in_repository(scope, cert)
     if known is not None:
-        return safe_name(known.common_names, known.names)
-    return safe_name((cert.common_name,), cert.names)
+        return acceptance.name_advice(scope, known.common_names, known.names)
+    return acceptance.name_advice(scope, (cert.common_name,), cert.names)
 
 
 def diagnose(
@@ -182,7 +184,8 @@ def _relay_denied(scope: Scope | None, session: Session, connector: Object | Non
         _compare_with_repository(scope, cert, connector, found)
     onprem = hybrid.onpremises_inbound(scope)
     named = [c for c in onprem if hybrid.has_text(c, "TlsSenderCertificateName")]
-    suggested = suggested_name(scope, cert)
+    advice = suggested_name(scope, cert)
+    suggested = advice.value
     if not named:
         what = "no enabled OnPremises inbound connector"
         if onprem:
@@ -219,12 +222,8 @@ def _relay_denied(scope: Scope | None, session: Session, connector: Object | Non
         found.fixes.append(
             f"Set-InboundConnector -Identity {q(inbound.identity)} -TlsSenderCertificateName {suggested}"
         )
-    if hybrid.accepted_cover(scope, suggested) is None:
-        found.notes.append(
-            f"{suggested} is not itself an accepted domain of the tenant: add it as one, since a "
-            "TlsSenderCertificateName that is no wildcard must be accepted or relay fails with 550 5.7.51 "
-            "(rule EX103)"
-        )
+    if advice.note:
+        found.notes.append(advice.note)
 
 
 def _compare_with_repository(
@@ -262,7 +261,7 @@ def _covered_anyway(scope: Scope, cert: SeenCertificate, inbound: Object, found:
 def _under_accepted(scope: Scope, name: str) -> bool:
     """Whether a certificate name is, or lies under, an accepted domain: the certificate domain
     the relay requirement asks for (exchange-facts 7, S21, S30)."""
-    return any(pattern_covers(f"*.{domain}", name) for domain in hybrid.accepted_domains(scope))
+    return acceptance.under_accepted(scope, name) is not None
 
 
 def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
@@ -274,8 +273,8 @@ def _attr36(scope: Scope | None, session: Session, found: Diagnosis) -> None:
     )
     if scope is not None and cert is not None and not any(_under_accepted(scope, n) for n in cert.names):
         found.fixes.append(
-            f"add an accepted domain that covers {suggested_name(scope, cert)} (the certificate domain), "
-            "so mail with any MAIL FROM is attributed"
+            f"add an accepted domain that covers {suggested_name(scope, cert).exact} (the certificate "
+            "domain), so mail with any MAIL FROM is attributed"
         )
 
 

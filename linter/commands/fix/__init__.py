@@ -83,6 +83,9 @@ def run(args: argparse.Namespace) -> bool:
         ids = ", ".join(sorted({f.rule_id for f in applied}))
         verb = "repaired" if args.write else "would repair"
         print(f"{rel}: {verb} {len(applied)} finding{'s' * (len(applied) != 1)} ({ids})", file=sys.stderr)
+        for finding in applied:
+            if finding.repair is not None and finding.repair.note:
+                print(f"{rel}:{finding.line}: {finding.rule_id} {finding.repair.note}", file=sys.stderr)
     if not changed:
         print("nothing to repair", file=sys.stderr)
     elif not args.write:

@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from linter.domain.dn import format_tls_certificate_name
 from linter.domain.ips import SenderIPError, parse_address
-from linter.domain.names import Coverage, best_coverage, normalize, safe_name
+from linter.domain.names import Coverage, best_coverage, shown
 from linter.domain.powershell import double_quoted as q
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution.senders import certificate_domain
 from linter.hybrid.attribution.terms import (
@@ -74,18 +75,15 @@ def _set_inbound(connector: Object, parameter: str, value: str) -> str:
 
 
 def connector_name(scope: Scope, cert: Certificate) -> str:
-    """What an OnPremises inbound connector should name for this certificate: its own name when
-    that is an accepted domain; else a wildcard over the accepted domain it lies under, as the
-    2017 relay notice advises when the host name is not a registered domain [S21] (a wildcard
-    also passes the accepted-domain rules, an unaccepted exact host does not [S32]); else its own
-    name, for the accepted-domain rule to take up."""
-    plain = safe_name(cert.common_names, cert.names)
-    if not scope.of("AcceptedDomain") or hybrid.accepted_cover(scope, plain) == normalize(plain):
-        return plain
-    if hybrid.accepted_cover(scope, plain) is not None:
-        return plain  # under an accepted wildcard domain
-    under = [d for d in hybrid.accepted_domains(scope) if not d.startswith("*.") and plain.endswith("." + d)]
-    return f"*.{max(under, key=len)}" if under else plain
+    """What an OnPremises inbound connector should name for this certificate
+    (``topology.name_advice``, the one answer every command gives)."""
+    return acceptance.name_advice(scope, cert.common_names, cert.names).value
+
+
+def _advice_note(scope: Scope, cert: Certificate) -> str:
+    """The advice's note as a sentence to append to a message ("" when there is none)."""
+    note = acceptance.name_advice(scope, cert.common_names, cert.names).note
+    return f" Note: {note}." if note else ""
 
 
 def _ipv4(addresses: Iterable[str]) -> list[str]:
@@ -99,7 +97,7 @@ def _ipv4(addresses: Iterable[str]) -> list[str]:
     return found
 
 
-def _new_connector(sender: Sender) -> str | None:
+def _new_connector(scope: Scope, sender: Sender) -> str | None:
     """The New-InboundConnector command that would attribute the sender (certificate preferred)."""
     name = (
         f"Relay from {sender.obj.identity}" if sender.obj.kind == "RelayHost" else "Inbound from on-premises"
@@ -107,7 +105,7 @@ def _new_connector(sender: Sender) -> str | None:
     head = f"New-InboundConnector -Name {q(name)} -ConnectorType OnPremises -SenderDomains {q('*')}"
     if sender.certificate is not None:
         cert = sender.certificate
-        return f"{head} -TlsSenderCertificateName {safe_name(cert.common_names, cert.names)}"
+        return f"{head} -TlsSenderCertificateName {connector_name(scope, cert)}"
     addresses = _ipv4(a for a, _ in sender.addresses)
     if addresses and sender.addresses_complete:
         return f"{head} -SenderIPAddresses {','.join(addresses)}"
@@ -140,13 +138,13 @@ def _evidence(sender: Sender) -> str:
     return "sends"
 
 
-def no_connector(sender: Sender, seen: Seen) -> Problem:
+def no_connector(scope: Scope, sender: Sender, seen: Seen) -> Problem:
     if seen.disabled_matches:
         disabled = seen.disabled_matches[0]
         command: str | None = _set_inbound(disabled, "Enabled", "$true")
         advice = f'Enable the OnPremises connector "{disabled.identity}", which would match it.'
     else:
-        command = _new_connector(sender)
+        command = _new_connector(scope, sender)
         advice = "Create an OnPremises inbound connector that names its certificate or its addresses."
     untyped = ", ".join(f'"{c.identity}"' for c in seen.untyped)
     hint = f" ({untyped} sets no ConnectorType)" if untyped else ""
@@ -182,24 +180,37 @@ def certificate_problem(scope: Scope, sender: Sender, cert_conns: list[Object]) 
     fixes = []
     for connector in cert_conns:
         value = str(connector.get("TlsSenderCertificateName"))
-        clause = f"accepts TLS certificate name {value}, but {sender.label} presents {cert.label}"
-        values = {
-            "sender": sender.obj.identity,
-            "sender_label": sender.label,
-            "certificate": cert.label,
-            "suggested": suggested,
-            "matched": "",
-            "selected_by": sender.certificate_pointer[0],
-            "clause": clause,
-            "advice": f"Set TlsSenderCertificateName to {suggested}, or give the sender a certificate "
-            f"that carries {value}.",
-        }
-        command = _set_inbound(connector, "TlsSenderCertificateName", suggested)
-        fixes.append(
-            Fix(connector, ("TlsSenderCertificateName",), command, values, _certificate_related(sender))
+        clause = f"accepts TLS certificate name {shown(value)}, but {sender.label} presents {cert.label}"
+        values = _name_values(scope, sender, cert, value, "")
+        values["clause"] = clause
+        values["advice"] = (
+            f"Set TlsSenderCertificateName to {suggested}, or give the sender a certificate "
+            f"that carries {value}.{values['widening']}"
         )
+        fixes.append(_rename(connector, suggested, values, sender))
     detail = f"no enabled OnPremises connector's TlsSenderCertificateName covers {cert.label}"
     return Problem(RELAY_DENIED, CERTIFICATE_NOT_COVERED, detail, tuple(fixes))
+
+
+def _name_values(
+    scope: Scope, sender: Sender, cert: Certificate, value: str, matched: str
+) -> dict[str, object]:
+    """What the messages of EX601 and EX602 are filled with."""
+    return {
+        "value": shown(value),
+        "sender": sender.obj.identity,
+        "sender_label": sender.label,
+        "certificate": cert.label,
+        "suggested": connector_name(scope, cert),
+        "matched": matched,
+        "selected_by": sender.certificate_pointer[0],
+        "widening": _advice_note(scope, cert),
+    }
+
+
+def _rename(connector: Object, suggested: str, values: dict[str, object], sender: Sender) -> Fix:
+    command = _set_inbound(connector, "TlsSenderCertificateName", suggested)
+    return Fix(connector, ("TlsSenderCertificateName",), command, values, _certificate_related(sender))
 
 
 def _certificate_related(sender: Sender) -> tuple[Ref, ...]:
@@ -224,18 +235,7 @@ def wildcard_problem(scope: Scope, sender: Sender, wildcard: list[Object]) -> Pr
     for connector in wildcard:
         value = str(connector.get("TlsSenderCertificateName"))
         matched = best_coverage(value, cert.names)[1] or ""
-        values = {
-            "sender": sender.obj.identity,
-            "sender_label": sender.label,
-            "certificate": cert.label,
-            "suggested": suggested,
-            "matched": matched,
-            "selected_by": sender.certificate_pointer[0],
-        }
-        command = _set_inbound(connector, "TlsSenderCertificateName", suggested)
-        fixes.append(
-            Fix(connector, ("TlsSenderCertificateName",), command, values, _certificate_related(sender))
-        )
+        fixes.append(_rename(connector, suggested, _name_values(scope, sender, cert, value, matched), sender))
     detail = f"matches {cert.label} only through a certificate wildcard, which Microsoft does not document"
     return Problem(RELAY_DENIED, CERTIFICATE_WILDCARD_ONLY, detail, tuple(fixes), certain=False)
 
@@ -283,7 +283,7 @@ def ip_problem(
     return Problem(RELAY_DENIED, IP_NOT_LISTED, detail, tuple(fixes), related)
 
 
-def relay_host_problem(sender: Sender, cert_conns: list[Object]) -> Problem:
+def relay_host_problem(scope: Scope, sender: Sender, cert_conns: list[Object]) -> Problem:
     parts = []
     if sender.addresses:
         parts.append(f"no enabled OnPremises connector lists {', '.join(a for a, _ in sender.addresses)}")
@@ -302,9 +302,8 @@ def relay_host_problem(sender: Sender, cert_conns: list[Object]) -> Problem:
             "Create an OnPremises inbound connector that lists its addresses; no enabled OnPremises "
             "connector identifies senders by address."
         )
-    fix = Fix(
-        sender.obj, _route_pointer(sender), _new_connector(sender), {"clause": clause, "advice": advice}
-    )
+    command = _new_connector(scope, sender)
+    fix = Fix(sender.obj, _route_pointer(sender), command, {"clause": clause, "advice": advice})
     related = tuple(
         Ref(c, ("TlsSenderCertificateName",), "OnPremises connector that names another certificate")
         for c in (cert_conns if sender.certificate is not None else [])

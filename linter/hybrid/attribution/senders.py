@@ -11,7 +11,8 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from linter.domain.names import base, normalize, pattern_covers
+from linter.domain.names import normalize, pattern_covers
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution.terms import CertificateState, DomainStatus, Sender
 from linter.model import Certificate, Document, Object, Pointer, Ref
@@ -26,14 +27,17 @@ def senders(scope: Scope) -> list[Sender]:
 
 
 def _send_connector(scope: Scope, connector: Object) -> Sender:
-    presented = hybrid.presented_certificate(scope, connector)
+    unsure = scope.unsure_of(connector) & {"TlsCertificateName", "Fqdn"}
+    presented = None if unsure else hybrid.presented_certificate(scope, connector)
     pointer: Pointer = (presented.property,) if presented else ("TlsCertificateName",)
     addresses, complete = _egress(scope, connector)
     relayed = _relayed(scope, connector)
     note = ""
     if presented is None:
         named = connector.get("TlsCertificateName")
-        if not scope.certificates:
+        if unsure:
+            note = f"its {', '.join(sorted(unsure))} is invalid or misspelt (reported where it is written)"
+        elif not scope.certificates:
             note = "the scope holds no certificate files"
         elif isinstance(named, str) and named.strip():
             note = "its TlsCertificateName names no certificate of the scope (454 4.7.5, rule EX401)"
@@ -85,7 +89,7 @@ def _relayed(scope: Scope, connector: Object) -> list[str] | None:
     """The address spaces for domains outside the tenant (relay to the internet or to partners);
     None when that cannot be told (no address spaces, or no accepted domains to compare with)."""
     spaces = hybrid.values(connector, "AddressSpaces")
-    if not spaces or not scope.of("AcceptedDomain"):
+    if not spaces or not acceptance.knows_accepted_domains(scope):
         return None
     accepted = hybrid.accepted_domains(scope)
     found: list[str] = []
@@ -143,17 +147,9 @@ def certificate_domain(scope: Scope, cert: Certificate) -> tuple[DomainStatus, s
         if covering is not None:
             return DomainStatus.ACCEPTED, name, covering
     for name in cert.names:
-        try:
-            host = base(name)
-        except ValueError:
-            continue
-        for domain in hybrid.accepted_domains(scope):
-            try:
-                parent = base(domain)
-            except ValueError:
-                continue
-            if host.endswith("." + parent):
-                return DomainStatus.UNDER, name, domain
+        parent = acceptance.under_accepted(scope, name)
+        if parent is not None:
+            return DomainStatus.UNDER, name, parent
     return DomainStatus.FOREIGN, None, None
 
 
@@ -182,3 +178,16 @@ def message_sender(
         mail_from=None if mail_from is None else (((mail_from, 0),) if mail_from else ()),
         relays=True,
     )
+
+
+def exchange_online_side(scope: Scope) -> Object | None:
+    """An object that shows the scope describes Exchange Online's mail flow: an OnPremises
+    outbound connector (the hybrid's other direction) first, else any inbound or outbound
+    connector or accepted domain; None for a repository of the on-premises side alone. A
+    Tenant by itself does not count: it only names the deployment a directory holds."""
+    outbound = scope.of("OutboundConnector")
+    onprem = [c for c in outbound if str(c.get("ConnectorType", "")).lower() == "onpremises"]
+    for found in (onprem, outbound, scope.of("InboundConnector"), scope.of("AcceptedDomain")):
+        if found:
+            return found[0]
+    return None

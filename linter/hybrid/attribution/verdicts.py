@@ -15,9 +15,10 @@ from ipaddress import IPv4Network
 
 from linter.domain.ips import SenderIPError, contains, parse_sender_ip
 from linter.domain.names import Coverage, best_coverage, connector_name_problem, is_wildcard, pattern_covers
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution import messages
-from linter.hybrid.attribution.senders import certificate_domain, senders
+from linter.hybrid.attribution.senders import certificate_domain, exchange_online_side, senders
 from linter.hybrid.attribution.terms import (
     ATTRIBUTED,
     REJECTED,
@@ -86,11 +87,25 @@ def _coverage(connector: Object, certificate: Certificate | None) -> tuple[Cover
     return coverage, matched
 
 
+DECIDING = frozenset({"ConnectorType", "Enabled", "TlsSenderCertificateName", "SenderIPAddresses"})
+"""The inbound connector properties that decide whether it takes a sender: when one of them is
+invalid or misspelt (EX005, EX006), the connector is not judged and neither is a sender it might
+take; the input rule reports the cause, once."""
+
+
+def _malformed(connector: Object) -> frozenset[str]:
+    """A TlsSenderCertificateName that is no valid name (rule EX104 reports it)."""
+    name = connector.get("TlsSenderCertificateName")
+    if isinstance(name, str) and name.strip() and connector_name_problem(name) is not None:
+        return frozenset({"TlsSenderCertificateName"})
+    return frozenset()
+
+
 def judge(scope: Scope, sender: Sender) -> Verdict:
     """Decide what Exchange Online does with one sender; every step is kept in the trail."""
     trail: list[Step] = [Step(sender.obj, "sender", _describe(sender))]
     inbound = scope.of("InboundConnector")
-    side = hybrid.exchange_online_side(scope)
+    side = exchange_online_side(scope)
     if side is None:
         trail.append(
             Step(
@@ -108,6 +123,18 @@ def judge(scope: Scope, sender: Sender) -> Verdict:
             Step(side, "not used", "the scope describes Exchange Online but has no inbound connector")
         )
     for candidate in inbound:
+        unsure = sorted(scope.unsure_of(candidate) & DECIDING | _malformed(candidate))
+        if unsure:
+            seen.unsure.append(candidate)
+            trail.append(
+                Step(
+                    candidate,
+                    "unknown",
+                    f"{', '.join(unsure)} is invalid or misspelt (reported where it is written), so "
+                    "what the connector does is not known",
+                )
+            )
+            continue
         _CONSIDER.get(candidate.get("ConnectorType"), _consider_untyped)(
             scope, sender, candidate, seen, trail
         )
@@ -257,8 +284,10 @@ def _unattributed(
     scope: Scope, sender: Sender, seen: Seen, unlisted: list[str], trail: list[Step]
 ) -> Problem | None:
     """Why no OnPremises connector takes the sender, or None when that cannot be told."""
+    if seen.unsure:
+        return None  # a connector whose deciding values are not known might take it
     if not seen.onprem:
-        return messages.no_connector(sender, seen)
+        return messages.no_connector(scope, sender, seen)
     cert_conns = [c for c in seen.onprem if has_name(c)]
     ip_conns = [c for c in seen.onprem if _networks(scope, c)]
     if not cert_conns and not ip_conns:
@@ -284,7 +313,7 @@ def _unattributed(
     if not sender.addresses and sender.certificate is None:
         trail.append(Step(None, "unknown", "the relay host lists neither addresses nor a certificate"))
         return None
-    return messages.relay_host_problem(sender, cert_conns)
+    return messages.relay_host_problem(scope, sender, cert_conns)
 
 
 def _sender_domains(scope: Scope, sender: Sender) -> list[str] | None:
@@ -366,7 +395,11 @@ def _partner_check(scope: Scope, sender: Sender, seen: Seen, base: Problem, trai
 def _name_not_accepted(scope: Scope, connector: Object) -> bool:
     """An exact TlsSenderCertificateName that is not an accepted domain (Microsoft, 2025 [S32])."""
     name = connector.get("TlsSenderCertificateName")
-    if not scope.of("AcceptedDomain") or not isinstance(name, str) or connector_name_problem(name):
+    if (
+        not acceptance.knows_accepted_domains(scope)
+        or not isinstance(name, str)
+        or connector_name_problem(name)
+    ):
         return False
     return not is_wildcard(name) and hybrid.accepted_cover(scope, name) is None
 
@@ -374,10 +407,13 @@ def _name_not_accepted(scope: Scope, connector: Object) -> bool:
 def _accepted_domain_problems(
     scope: Scope, sender: Sender, seen: Seen, trail: list[Step], attributing: tuple[Ref, ...]
 ) -> list[Problem]:
-    if not scope.of("AcceptedDomain"):
-        trail.append(
-            Step(None, "not judged", "the scope defines no accepted domains, so ATTR36 is not judged")
+    if not acceptance.knows_accepted_domains(scope):
+        why = (
+            "an accepted domain's name is invalid or misspelt"
+            if scope.of("AcceptedDomain")
+            else "the scope defines no accepted domains"
         )
+        trail.append(Step(None, "not judged", f"{why}, so ATTR36 is not judged"))
         return []
     status: DomainStatus | None = None
     cert = sender.certificate
@@ -454,7 +490,7 @@ def judge_message(scope: Scope, sender: Sender) -> Verdict:
             for p in verdict.problems
         )
         verdict = replace(verdict, problems=problems)
-    if sender.mail_from != () or not scope.of("AcceptedDomain"):
+    if sender.mail_from != () or not acceptance.knows_accepted_domains(scope):
         return verdict
     cert = sender.certificate
     if cert is not None and certificate_domain(scope, cert)[0] is not DomainStatus.FOREIGN:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.domain.names import connector_name_problem, pattern_covers
+from linter.domain.names import connector_name_problem, pattern_covers, shown
+from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
@@ -31,8 +32,8 @@ def prepare(params: dict[str, Any]) -> tuple[str, bool]:
 def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
     name, whole_pattern = prepared
     accepted = hybrid.accepted_domains(scope)
-    if not scope.of("AcceptedDomain"):
-        return  # the repository does not describe the tenant's domains: nothing to compare with
+    if not acceptance.knows_accepted_domains(scope):
+        return  # the repository does not describe the tenant's domains (or one is invalid): no judging
     value = obj.get(name)
     entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
     for index, entry in entries:
@@ -44,9 +45,19 @@ def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit
             covered = hybrid.accepted_cover(scope, entry) is not None
         if not covered:
             pointer = (name,) if index is None else (name, index)
+            listed = acceptance.accepted_shown(scope)
+            advice = acceptance.name_advice(scope, [entry], [entry])
+            todo = f"Set {name} to {advice.value}." if advice.widens else ""
+            note = f"Note: {advice.note}." if advice.note else ""
             yield Hit(
                 pointer,
-                f"{name} {entry} is not an accepted domain and no wildcard over one "
-                f"(accepted: {', '.join(accepted) or 'none'})",
-                {"value": entry, "accepted": ", ".join(accepted)},
+                f"{name} {shown(entry)} is not an accepted domain and no wildcard over one "
+                f"(accepted: {listed or 'none'})",
+                {
+                    "value": shown(entry),
+                    "accepted": listed,
+                    "advice": " ".join(p for p in (todo, note) if p)
+                    or f"Add {shown(advice.exact.removeprefix('*.'))} as an accepted domain, or use a "
+                    "wildcard over one.",
+                },
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.hybrid import topology as hybrid
+from linter.domain.address_space import parse_address_space
 from linter.lint.checks.params import ONE_PROPERTY, one_property
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
@@ -22,7 +22,7 @@ def check(name: str, obj: Object, scope: Scope) -> Iterator[Hit]:
         if not isinstance(entry, str):
             continue
         pointer = (name,) if index is None else (name, index)
-        space = hybrid.parse_address_space(entry)
+        space = parse_address_space(entry)
         problem = space.problem
         if problem is None and not space.is_smtp:
             missing = []

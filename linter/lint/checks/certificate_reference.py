@@ -1,8 +1,11 @@
 """A ``<I>issuer<S>subject`` certificate name resolves to a certificate of the scope.
 
 ``report: unresolved`` (the default) yields when the name is malformed or no certificate has that
-issuer and subject; ``report: ambiguous`` yields when several different certificates have them,
-naming the one Exchange picks (the latest-expiring).
+issuer and subject; ``report: ambiguous`` yields when Exchange's choice among the certificates
+that have them is not documented: on one server of the connector, two or more different
+certificates expire last at the same moment. Otherwise Exchange uses the latest-expiring one
+(S38), which is how a renewal with the same names takes over; each server has its own store, so
+certificates on different servers (Edge servers) are never compared.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from linter.domain.dn import format_tls_certificate_name
 from linter.hybrid import topology as hybrid
-from linter.model import Hit, Object, Ref
+from linter.model import Certificate, Hit, Object, Ref
 from linter.objects.scopes import Scope
 
 PARAMS = {
@@ -37,7 +40,12 @@ def check(prepared: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]
         return
     found = hybrid.resolve_certificate_name(scope, value)
     if report == "ambiguous":
-        yield from _ambiguous(name, found)
+        seen: set[frozenset[str]] = set()
+        for server, here in hybrid.chosen_on_servers(scope, obj, list(found.matches)).items():
+            distinct = {c.thumbprint: c for c in sorted(here, key=lambda c: (c.path, c.index))}
+            if frozenset(distinct) not in seen:
+                seen.add(frozenset(distinct))
+                yield from _ambiguous(name, server, list(distinct.values()))
         return
     if found.error is not None:
         detail = f"it is not in Exchange's form <I>issuer<S>subject ({found.error})"
@@ -66,46 +74,31 @@ def check(prepared: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]
     yield Hit((name,), detail, {"detail": detail})
 
 
-def _ambiguous(name: str, found: hybrid.Resolution) -> Iterator[Hit]:
-    distinct = {c.thumbprint: c for c in sorted(found.matches, key=lambda c: (c.path, c.index))}
-    chosen = found.chosen
-    if len(distinct) < 2 or chosen is None:
+def _ambiguous(name: str, server: str, distinct: list[Certificate]) -> Iterator[Hit]:
+    if len(distinct) < 2:
         return  # one certificate (perhaps kept in two files) or none: nothing to choose
-    others = sorted(
-        (c for c in distinct.values() if c.thumbprint != chosen.thumbprint),
-        key=lambda c: c.not_after,
-        reverse=True,
+    latest = max(c.not_after for c in distinct)
+    tied = sorted((c for c in distinct if c.not_after == latest), key=lambda c: (c.path, c.index))
+    if len(tied) < 2:
+        return  # Exchange uses the latest-expiring one (S38): a renewal beside the old one
+    others = sorted((c for c in distinct if c not in tied), key=lambda c: c.not_after, reverse=True)
+    where = f" on {server}" if server else ""
+    when = latest.strftime("%Y-%m-%d")
+    listed = "; ".join(f"{c.path} (thumbprint {c.thumbprint})" for c in tied)
+    detail = (
+        f"{len(distinct)} certificates{where} have that issuer and subject and {len(tied)} of them expire "
+        f"last, on {when}: {listed}; Exchange picks the latest-expiring one and the documentation does not "
+        "say which of equals it takes"
     )
-    tied = [c for c in others if c.not_after == chosen.not_after]
-    when = chosen.not_after.strftime("%Y-%m-%d")
-    listed = "; ".join(
-        f"{c.path} (expires {c.not_after:%Y-%m-%d}, thumbprint {c.thumbprint})" for c in others
-    )
-    if tied:
-        detail = (
-            f"{len(distinct)} certificates have that issuer and subject and {len(tied) + 1} of them expire "
-            f"last, on {when}; Exchange picks the latest-expiring one and the documentation does not say "
-            "which of equals it takes"
-        )
-    else:
-        detail = (
-            f"{len(distinct)} certificates have that issuer and subject; Exchange uses the one that expires "
-            f"last, {chosen.path} (thumbprint {chosen.thumbprint}, expires {when}), not {listed}"
-        )
     values = {
         "detail": detail,
-        "chosen": chosen.path,
-        "chosen_thumbprint": chosen.thumbprint,
+        "chosen": tied[0].path,
+        "chosen_thumbprint": tied[0].thumbprint,
         "chosen_expires": when,
         "others": listed,
     }
     related = (
-        Ref(chosen, message="the certificate Exchange uses (it expires last)"),
-        *(
-            Ref(c, message="has the same issuer and subject, expires earlier")
-            for c in others
-            if c not in tied
-        ),
         *(Ref(c, message="has the same issuer and subject and expiry") for c in tied),
+        *(Ref(c, message="has the same issuer and subject, expires earlier") for c in others),
     )
     yield Hit((name,), detail, values, related)

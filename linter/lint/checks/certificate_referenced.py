@@ -2,7 +2,9 @@
 connector without one picks it by its Fqdn, an ExchangeCertificate or RelayHost names its file
 (File) or its Thumbprint; or it is a CA certificate kept for one that is referred to (in the same
 file, or its issuer). Nothing is judged in a scope without connectors, ExchangeCertificate or
-RelayHost definitions: such a repository keeps certificates without describing their use.
+RelayHost definitions: such a repository keeps certificates without describing their use, nor
+while a referring property of one of them is invalid or misspelt (the input rules report that;
+the reference it would make is not known).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from linter.objects.scopes import Scope
 PARAMS: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}
 
 REFERRING_KINDS = ("SendConnector", "ReceiveConnector", "ExchangeCertificate", "RelayHost")
+REFERRING = frozenset({"TlsCertificateName", "Fqdn", "File", "Thumbprint"})
 
 
 def prepare(params: dict[str, Any]) -> None:
@@ -25,7 +28,8 @@ def prepare(params: dict[str, Any]) -> None:
 
 def check(prepared: None, obj: Object, scope: Scope) -> Iterator[Hit]:
     cert = obj.certificate
-    if cert is None or not any(scope.of(kind) for kind in REFERRING_KINDS):
+    referring = [o for kind in REFERRING_KINDS for o in scope.of(kind)]
+    if cert is None or not referring or any(scope.unsure_of(o) & REFERRING for o in referring):
         return
     if hybrid.certificate_referenced(scope, cert):
         return

@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.domain.names import Coverage, base, best_coverage, connector_name_problem, is_wildcard, safe_name
+from linter.domain.names import (
+    Coverage,
+    base,
+    best_coverage,
+    connector_name_problem,
+    is_wildcard,
+    safe_name,
+    shown,
+)
 from linter.hybrid import topology as hybrid
 from linter.lint.checks.params import property_and_report
 from linter.model import Certificate, Hit, Object, Ref
@@ -43,6 +51,7 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
         return
     certificates = list(dict.fromkeys(p.certificate for _, p in failing))
     values: dict[str, Any] = {
+        "value": shown(wanted),
         "receivers": ("receive connectors " if len(failing) > 1 else "receive connector ")
         + ", ".join(f'"{r.identity}"' for r, _ in failing),
         "present": "present" if len(failing) > 1 else "presents",
@@ -52,7 +61,7 @@ def check(params: tuple[str, str], obj: Object, scope: Scope) -> Iterator[Hit]:
     suggested = _common_name([p.certificate for _, p in reached], plain)
     if report == "mismatch":
         values["lacks"] = "which does not carry it" if len(certificates) == 1 else "none of which carries it"
-        needed = f"a name under {base(wanted)}" if is_wildcard(wanted) else wanted
+        needed = f"a name under {shown(base(wanted))}" if is_wildcard(wanted) else shown(wanted)
         holder = "the certificate" if len(certificates) == 1 else "each of these certificates"
         if suggested:
             values["suggested"] = suggested
