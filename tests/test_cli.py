@@ -18,10 +18,6 @@ RENEWED = REPO / "examples" / "contoso-renewed-certificate"
 INBOUND_LINE = "exo/inbound-connector.yaml:10:1"
 OUTBOUND_LINE = "exo/outbound-connector.yaml:10:1"
 AS_OF = ("--as-of", "2026-11-26")  # the examples' certificates expire; judge them on a fixed day
-ALONE = ("--ignore", "EX013")
-"""The two examples are one tenant before and after a renewal; copied into one root they are one
-tenant in two directories, which a run of either reports (EX013, see the last test). The tests
-that judge one example's own findings leave that out."""
 
 
 @pytest.fixture
@@ -39,13 +35,13 @@ def findings_schema() -> Draft202012Validator:
 
 
 def test_healthy_example_is_clean(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli(examples, "check", "contoso-healthy", *AS_OF, *ALONE)
+    code, out, err = cli(examples, "check", "contoso-healthy", *AS_OF)
     assert (code, err) == (0, "")
     assert out.startswith("no findings in 8 files: 12 objects, 2 certificates, 1 scope")
 
 
 def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json", *AS_OF, *ALONE)
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", "--format", "json", *AS_OF)
     assert code == 1
     report = json.loads(out)
     findings_schema().validate(report)
@@ -75,7 +71,7 @@ def test_renewed_example_reports_the_outage_at_the_connector_line(cli, examples:
 
 
 def test_text_output_line_format(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", *AS_OF, *ALONE)
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate", *AS_OF)
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith(
@@ -95,7 +91,7 @@ def test_a_changed_certificate_file_reports_the_connector_it_breaks(cli, example
 
 
 def test_a_file_that_no_finding_involves_is_clean(cli, examples: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/tenant.yaml", *AS_OF, *ALONE)
+    code, out, _ = cli(examples, "check", "contoso-renewed-certificate/tenant.yaml", *AS_OF)
     assert code == 0
     assert out.startswith("no findings")
 
@@ -119,8 +115,8 @@ def test_fingerprints_ignore_line_moves(cli, examples: Path) -> None:  # type: i
         (["--fail-on", "error"], 1),
         (["--fail-on", "none"], 0),
         (["--ignore", "EX601"], 1),  # EX205 remains
-        (["--ignore", "EX601,EX205,EX013"], 0),
-        (["--ignore", "EX6,EX2,EX013"], 0),
+        (["--ignore", "EX601,EX205"], 0),
+        (["--ignore", "EX6,EX2"], 0),
         (["--ignore", "EX6,EX2", "--select", "EX601"], 1),  # the longer prefix wins
         (["--select", "EX1"], 0),
     ],

@@ -37,9 +37,6 @@ class Claim(Protocol):
     @property
     def value(self) -> Any: ...
 
-    @property
-    def tenant(self) -> str: ...
-
 
 class Engine(Protocol):
     """What of linter.lint.engine.Engine the index uses."""
@@ -61,40 +58,34 @@ def claims_elsewhere(
     near: Sequence[Claim],
     overlay: Mapping[str, bytes] | None = None,
 ) -> list[Any]:
-    """The claims of every scope outside ``linted`` that fall in a bucket of ``near``."""
+    """The claims of every scope outside ``linted`` that fall in a bucket of ``near``.
+
+    Only the claims of rules are looked up. The engine's claim of a scope's own tenant (two
+    directories of one tenant, EX013) is not: that is a finding about the repository's layout,
+    reported when both directories are linted, and a changed-file run of one of them (the
+    shipped examples are one tenant before and after a renewal) stays about that deployment."""
     from linter.lint.checks import CHECKS
 
-    if not near:
-        return []
-
     def primitive(claim: Claim) -> Any:
-        """The cross-scope primitive of the claim's rule; None for a claim the engine makes for
-        the scope itself (its tenant's name, for EX013)."""
         rule = engine.rules.get(claim.rule_id)
         return CHECKS[rule.check] if rule is not None and rule.check else None
 
-    def bucket_of(claim: Claim) -> tuple[str, str]:
-        check = primitive(claim)
-        tenant = claim.tenant.strip().rstrip(".").lower()
-        return claim.rule_id, tenant if check is None else check.bucket(claim.value)
+    near = [c for c in near if primitive(c) is not None]
+    if not near or not engine.across:
+        return []
 
-    def hint_of(claim: Claim) -> str | None:
-        check = primitive(claim)
-        return claim.tenant.strip().rstrip(".") if check is None else check.hint(claim.value)
+    def bucket_of(claim: Claim) -> tuple[str, str]:
+        return claim.rule_id, primitive(claim).bucket(claim.value)
 
     wanted = {bucket_of(c) for c in near}
     hints: set[bytes] | None = set()
     for claim in near:
-        hint = hint_of(claim)
+        hint = primitive(claim).hint(claim.value)
         if hint is None or hints is None:
             hints = None  # a value without a textual hint: every candidate file is read
         else:
             hints.add(hint.lower().encode())
-    of_tenants = any(primitive(c) is None for c in near)  # the Tenant definitions too
-    named = sorted({*engine.across, *(["Tenant"] if of_tenants else [])})
-    if not named:
-        return []
-    kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(named).encode() + rb""")\b""")
+    kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     by_scope: dict[str, Scope] = {}
     for rel, data in _definitions(finder.loader):
@@ -116,7 +107,8 @@ def claims_elsewhere(
             if obj.kind in engine.across:
                 scope.objects.append(obj)
                 scope.by_kind.setdefault(obj.kind, []).append(obj)
-    return [c for scope in by_scope.values() for c in engine.claims(scope) if bucket_of(c) in wanted]
+    found = [c for scope in by_scope.values() for c in engine.claims(scope) if primitive(c) is not None]
+    return [c for c in found if bucket_of(c) in wanted]
 
 
 def referring_scopes(
