@@ -82,22 +82,15 @@ def landing_connector(scope: Scope, server: str) -> Object | None:
 
 
 def on_server(scope: Scope, server: str) -> list[Certificate]:
-    """The end-entity certificates ``server`` may hold: those an ExchangeCertificate lists it
-    for, and those no ExchangeCertificate with Servers describes (where they are is not said)."""
+    """The end-entity certificates ``server`` may hold: those the ExchangeCertificate
+    definitions list it for, and those the repository does not say where they are held."""
     aliases = hybrid.server_aliases(scope, server)
-    placed: dict[str, set[str]] = {}
-    for entry in scope.of("ExchangeCertificate"):
-        servers = hybrid.values(entry, "Servers")
-        if servers:
-            thumbprint = "".join(str(entry.get("Thumbprint", "")).split()).upper()
-            placed.setdefault(thumbprint, set()).update(
-                a for s in servers for a in hybrid.server_aliases(scope, s)
-            )
-    return [
-        c
-        for c in hybrid.leaf_certificates(scope)
-        if c.thumbprint not in placed or placed[c.thumbprint] & aliases
-    ]
+    found = []
+    for cert in hybrid.leaf_certificates(scope):
+        holders = hybrid.certificate_holders(scope, (cert,))
+        if holders is None or holders & aliases:
+            found.append(cert)
+    return found
 
 
 def server_fqdn(scope: Scope, server: str) -> str | None:
