@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from linter.domain.untrusted import printable
 from linter.errors import UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return EXIT_FINDINGS if args.run(args) else EXIT_CLEAN
     except UsageError as exc:
-        print(f"exolint: {exc}", file=sys.stderr)
+        print(f"exolint: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
         from linter.lint.rules import RuleError
@@ -60,10 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         if isinstance(exc, RuleError):
-            print(str(exc), file=sys.stderr)
+            print(printable(str(exc)), file=sys.stderr)
         else:
             print(
-                f"exolint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                f"exolint: internal error: {type(exc).__name__}: {printable(str(exc))} "
+                "(run with --debug for details)",
                 file=sys.stderr,
             )
         return EXIT_USAGE

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.domain.powershell import argument, single_quoted
+from linter.domain.untrusted import printable_lines
 
 if TYPE_CHECKING:
     from linter.model import Object
@@ -309,7 +310,7 @@ def run(args: argparse.Namespace) -> bool:
     if args.format == "json":
         print(json.dumps(as_json(changes), indent=2))
     else:
-        print(as_text(changes))
+        print(printable_lines(as_text(changes)))
     return bool(changes)
 
 

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.domain.untrusted import printable_lines
+
 if TYPE_CHECKING:
     from linter.hybrid.attribution import Sender, Step, Verdict
     from linter.model import Certificate
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> bool:
     if args.format == "json":
         print(json.dumps(as_json(scope, verdict, args.mail_from), indent=2))
     else:
-        print(as_text(scope, verdict, args.mail_from))
+        print(printable_lines(as_text(scope, verdict, args.mail_from)))
     return verdict.outcome != attribution.ATTRIBUTED
 
 

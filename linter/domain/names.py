@@ -188,6 +188,15 @@ def pattern_covers(outer: str, inner: str) -> bool:
     return _within(_base(narrow), _base(wide))
 
 
+def covering_patterns(normalized: str) -> list[str]:
+    """Every pattern that covers the normalised name or pattern: the name itself (for an exact
+    name), and the wildcard over its domain and over each parent domain. Looked up in a set of
+    patterns, this answers "does any of them cover it" without comparing with each one."""
+    labels = _base(normalized).split(".")
+    wider = [_WILDCARD_PREFIX + ".".join(labels[i:]) for i in range(len(labels))]
+    return wider if _is_wildcard(normalized) else [normalized, *wider]
+
+
 def shown(name: str) -> str:
     """A name for a message: as written, and when it is an IDN both its Unicode and its A-label
     (``xn--``) form, so a reader recognises the domain whichever spelling their tools show."""

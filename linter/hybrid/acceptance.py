@@ -49,12 +49,17 @@ def accepted_shown(scope: Scope) -> str:
     """The accepted domains for a message: as ``accepted_domains`` has them, IDNs in both forms,
     a MatchSubDomains domain with its subdomains spelled out."""
     listed = []
-    for domain in accepted_domains(scope):
+    domains = accepted_domains(scope)
+    for domain in domains[:SHOWN_ACCEPTED]:  # a tenant can have 5,000; a message names a few
         if _match_subdomains(scope, domain):
             listed.append(f"{shown(domain[2:])} and its subdomains (MatchSubDomains)")
         else:
             listed.append(shown(domain))
-    return ", ".join(listed)
+    more = len(domains) - SHOWN_ACCEPTED
+    return ", ".join(listed) + (f" and {more:,} more" if more > 0 else "")
+
+
+SHOWN_ACCEPTED = 20
 
 
 def _match_subdomains(scope: Scope, domain: str) -> bool:

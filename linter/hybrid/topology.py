@@ -16,6 +16,7 @@ from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
 from linter.domain.names import (
     base,
     cert_name_matches_host,
+    covering_patterns,
     normalize,
     pattern_covers,
 )
@@ -48,6 +49,11 @@ class Answers:
     @cached_property
     def accepted(self) -> list[str]:
         return _accepted(self.scope)
+
+    @cached_property
+    def accepted_index(self) -> dict[str, int]:
+        """Accepted domain -> its first place in ``accepted``: a look-up, not a scan."""
+        return {domain: i for i, domain in reversed(list(enumerate(self.accepted)))}
 
     @cached_property
     def leaves(self) -> list[Certificate]:
@@ -153,10 +159,9 @@ def accepted_cover(scope: Scope, name: str) -> str | None:
         wanted = base(normalize(name))
     except ValueError:
         return None
-    for domain in accepted_domains(scope):
-        if pattern_covers(domain, wanted):
-            return domain
-    return None
+    index = scope.derived(Answers).accepted_index
+    found = [index[p] for p in covering_patterns(wanted) if p in index]
+    return accepted_domains(scope)[min(found)] if found else None
 
 
 def leaf_certificates(scope: Scope) -> list[Certificate]:

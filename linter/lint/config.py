@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from linter.load.files import read_regular
 from linter.load.parse import ParseError, parse_yaml
 from linter.load.resources import data_dir
 
@@ -77,9 +79,12 @@ def find(start: Path) -> Path | None:
     return None
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
 
@@ -166,6 +171,13 @@ def _toml(path: Path, text: str) -> tuple[dict[str, Any], Any]:
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"{path}:{line.group(1) if line else 1}: {exc}") from None
+    except ValueError:  # an integer of more than 4,300 digits; tomllib gives no line
+        digits = sys.get_int_max_str_digits()
+        long = re.search(f"[0-9_]{{{digits},}}", text)
+        where = text.count("\n", 0, long.start()) + 1 if long else 1
+        raise ConfigError(
+            f"{path}:{where}: a number has more than the {digits:,} digits exolint reads; shorten it"
+        ) from None
     start = text.count("\n", 0, text.index("[tool.exolint]")) + 1
 
     def line_of(pointer: tuple[Any, ...]) -> int:

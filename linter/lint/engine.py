@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from linter import ids
+from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
+from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.lint.reach import reach
 from linter.load.loader import Loader
 from linter.load.locate import span
@@ -104,6 +106,8 @@ class Engine:
         key: tuple[str, str],
         repair: Repair | None = None,
     ) -> Finding:
+        # everything a finding shows may hold what a definition holds: a pasted private key
+        # never leaves the engine (the fingerprint is a hash, and keeps the identity as written)
         return Finding(
             path=path,
             line=where.line,
@@ -113,13 +117,13 @@ class Engine:
             end_column=where.end_column,
             rule_name=rule.name,
             severity=rule.severity,
-            message=message,
+            message=redact(message),
             kind=obj.kind if obj else None,
-            identity=obj.identity if obj else None,
-            pointer=pointer_text(pointer) if obj else None,
+            identity=redact(obj.identity) if obj else None,
+            pointer=redact(pointer_text(pointer)) if obj else None,
             ndr=rule.ndr,
-            related=related,
-            fix=fix,
+            related=tuple(replace(r, message=redact(r.message)) for r in related),
+            fix=redact(fix) if fix else None,
             fingerprint=fingerprint(rule.id, scope, obj.kind if obj else "", *key),
             scope=scope,
             object_line=span(obj.document, obj.raw_pointer(())).line if obj else None,
@@ -185,15 +189,9 @@ class Engine:
             groups.setdefault((claim.rule_id, primitive.bucket(claim.value)), []).append(claim)
         for (rule_id, _), group in groups.items():
             rule = self.rules[rule_id]
-            overlap = CHECKS[rule.check or ""].overlap
+            near = overlapping_claims(CHECKS[rule.check or ""], group)
             for claim in group:
-                others = [
-                    o
-                    for o in group
-                    if o.scope != claim.scope
-                    and _tenant_key(o.tenant) != _tenant_key(claim.tenant)
-                    and overlap(claim.value, o.value)
-                ]
+                others, more = near(claim)
                 if not others:
                     continue
                 values = {
@@ -203,7 +201,8 @@ class Engine:
                     "property": str(claim.pointer[0]),
                     "value": claim.written,
                     "tenant": claim.tenant,
-                    "others": "; ".join(f"{o.label} of tenant {o.tenant} ({o.written})" for o in others),
+                    "others": "; ".join(f"{o.label} of tenant {o.tenant} ({o.written})" for o in others)
+                    + (f" and {more:,} more" if more else ""),
                 }
                 message = (fill(rule.message, values) if rule.message else None) or (
                     f"{claim.label} of tenant {claim.tenant} claims {claim.written}, as do {values['others']}"
@@ -245,7 +244,7 @@ class Engine:
         definition, the first as related location."""
         by_name: dict[str, list[Claim]] = {}
         for claim in sorted(tenants, key=lambda c: (c.location.path, c.location.line)):
-            by_name.setdefault(_tenant_key(claim.tenant), []).append(claim)
+            by_name.setdefault(tenant_key(claim.tenant), []).append(claim)
         findings: list[Finding] = []
         rule = self.rules["EX013"]
         for group in by_name.values():
@@ -392,10 +391,6 @@ def _judged(rule: Rule) -> frozenset[str]:
 
 SAME_TENANT = "EX013"
 """The claim every scope with a Tenant makes: its tenant name, which no other scope may have."""
-
-
-def _tenant_key(tenant: str) -> str:
-    return tenant.strip().rstrip(".").lower()
 
 
 def _span_of(location: Location) -> tuple[str, int, int, int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from linter.lint.checks import CHECKS
 from linter.lint.config import ConfigError
-from linter.load.files import stays_inside
+from linter.lint.regex import untrusted
+from linter.load.files import read_regular, stays_inside
 from linter.load.parse import ParseError, parse_yaml
 from linter.load.resources import data_dir
 from linter.model import Rule
@@ -73,6 +75,10 @@ def shown_path(path: Path) -> str:
 LineOf = Callable[[Sequence[Any]], int]
 
 
+MAX_RULE_BYTES = 1024 * 1024
+"""A rule file is a page of YAML; one from the repository may be anything (a FIFO, a giant)."""
+
+
 def load_rule(path: Path, label: str | None = None, trusted: bool = False, custom: bool = False) -> Rule:
     """Read one rule file. ``trusted`` (exolint's own rules, which the test suite validates in
     full) skips the JSON Schema validation of the file and its params: most of the start-up time.
@@ -82,7 +88,7 @@ def load_rule(path: Path, label: str | None = None, trusted: bool = False, custo
 
 def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, LineOf]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_RULE_BYTES).decode("utf-8")
         document, problems = parse_yaml(shown, text)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(shown, 1, f"cannot be read: {exc}") from None
@@ -132,7 +138,8 @@ def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, Li
             if error is not None:
                 raise fail((*where, *_pointer(error)), f"check {name!r} params: {_message(error)}")
         try:
-            prepared = primitive.prepare(params)
+            with untrusted() if custom else nullcontext():
+                prepared = primitive.prepare(params)
         except ValueError as exc:
             raise fail(("check", "params"), f"check {name!r} params: {exc}") from None
     scope = data.get("scope", {})
@@ -300,7 +307,8 @@ def configure(rules: list[Rule], config: Config) -> list[Rule]:
             if problems:
                 raise ConfigError(f"{where}: options of {rule.id}: {problems[0].message}")
             try:
-                rule = replace(rule, params=params, prepared=primitive.prepare(params))
+                with untrusted():  # the configuration is the repository's
+                    rule = replace(rule, params=params, prepared=primitive.prepare(params))
             except ValueError as exc:
                 raise ConfigError(f"{where}: options of {rule.id}: {exc}") from None
         configured.append(rule)

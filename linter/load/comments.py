@@ -2,6 +2,9 @@
 
 A regular expression over the lines that contain ``exolint:``, never a comment-preserving parse:
 the loader calls this only for files that hold the token, so everything else pays nothing. What
+looks like a comment but stands inside a scalar (a block scalar, a quoted string) is text, not a
+comment: YAML's scanner says where the scalars are, and a "comment" inside one is dropped, so a
+value cannot suppress a finding. What
 a comment suppresses, and whether it may, is decided later by ``linter/report/suppress.py``; here each
 comment is only read, and what is wrong with how it is written is noted in ``problem``.
 """
@@ -13,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+from linter.load.parse import yaml_scanner
 from linter.model import SuppressionComment
 
 TOKEN = "exolint:"
@@ -36,8 +40,34 @@ def read_comments(text: str) -> list[SuppressionComment]:
             continue
         match = _COMMENT.search(line)
         if match is not None:
-            found.append(_parse(number, line, match))
-    return found
+            found.append((number - 1, match.start(), _parse(number, line, match)))
+    if not found:
+        return []
+    inside = _inside_scalars(text, [(line, column) for line, column, _ in found])
+    return [comment for (line, column, comment) in found if (line, column) not in inside]
+
+
+def _inside_scalars(text: str, places: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of the 0-based (line, column) places lie inside a scalar of the YAML text.
+
+    Places after a point the scanner cannot read past are taken as comments: the file is then a
+    syntax error (EX001), which stays reported whatever they say."""
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.tokens import ScalarToken
+
+    inside: set[tuple[int, int]] = set()
+    scanner = yaml_scanner(text)
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if not isinstance(token, ScalarToken):
+                continue
+            start = (token.start_mark.line, token.start_mark.column)
+            end = (token.end_mark.line, token.end_mark.column)
+            inside.update(place for place in places if start <= place < end)
+    except YAMLError:
+        pass
+    return inside
 
 
 def _parse(number: int, line: str, match: re.Match[str]) -> SuppressionComment:

@@ -4,8 +4,52 @@ half done."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
+
+
+class NotARegularFile(OSError):
+    """A FIFO, device or socket where a file was expected: reading it could block or never end."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(f"{path} is {what}, not a regular file")
+        self.what = what
+
+
+class TooLarge(OSError):
+    """More bytes than the limit; ``size`` is at least limit + 1."""
+
+    def __init__(self, path: Path, size: int, limit: int) -> None:
+        super().__init__(f"{path} is {size:,} bytes, over the {limit:,}-byte limit")
+        self.size = size
+        self.limit = limit
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO would wait for a writer for ever) and checked after opening,
+    so what is read is what was checked; at most limit + 1 bytes are read, whatever the file
+    system says its size is."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = next((name for test, name in _KINDS if test(mode)), "a socket or other special file")
+            raise NotARegularFile(path, what)
+        data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(path, max(os.fstat(fd).st_size, len(data)), limit)
+        return data
 
 
 def find_root(start: Path) -> Path:

@@ -17,8 +17,9 @@ from pathlib import Path
 from linter import ids
 from linter.load.certs import private_key_blocks, read_certificate_file
 from linter.load.comments import read_comments
+from linter.load.files import NotARegularFile, TooLarge, read_regular
 from linter.load.globs import glob_matches
-from linter.load.parse import ParseError, parse_json, parse_yaml
+from linter.load.parse import AliasBudget, ParseError, parse_json, parse_yaml
 from linter.load.resources import kind_schemas
 from linter.model import Certificate, Document, Problem, Span, SuppressionComment
 
@@ -39,6 +40,19 @@ def _names_our_kind() -> re.Pattern[str]:
     return re.compile(rf"""(?i)kind["']?\s*:\s*["']?({kinds})\b""")
 
 
+@cache
+def _may_hide_kind() -> re.Pattern[str]:
+    """A file can hold a definition without the word kind in its text: an escaped key
+    (``"\\u006bind"``), an alias used as a key, or a look-alike key beside one of the kinds."""
+    kinds = "|".join(kind.lower() for kind in kind_schemas())
+    return re.compile(rf"""(?im)"[^"\n]*\\|\*[^\s\[\]{{}},]+\s*:|:\s*["']?(?:{kinds})["']?\s*(?:#.*)?$""")
+
+
+def may_hide_kind(text: str) -> bool:
+    """The text might hold a kind key or a kind name that a plain search of the text misses."""
+    return _may_hide_kind().search(text) is not None
+
+
 @dataclass
 class LoadedFile:
     path: str  # repo-relative, '/' separators
@@ -54,6 +68,17 @@ def _line_span(line: int, column: int = 0) -> Span:
 
 
 FIRST_LINE = Span(1, 1, 1, 1)
+
+
+def failed_file(rel: str, exc: Exception) -> Problem:
+    """exolint's own failure on one file: that file's finding, and the run goes on."""
+    return Problem(
+        ids.UNREADABLE_FILE,
+        rel,
+        FIRST_LINE,
+        f"{rel} could not be read: exolint failed with {type(exc).__name__}: {exc}; the rest of "
+        "the repository was linted; please report this with the file",
+    )
 
 
 def decode(data: bytes) -> tuple[str | None, int]:
@@ -86,6 +111,7 @@ class Loader:
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
+        self.aliases = AliasBudget()  # shared by every file this loader reads
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -189,9 +215,7 @@ class Loader:
         raw = self.overlay[rel] if rel in self.overlay else self._raw.get(rel)
         if raw is None:
             try:
-                if os.path.getsize(self.absolute(rel)) > MAX_DEFINITION_BYTES:
-                    return ""
-                raw = self.absolute(rel).read_bytes()
+                raw = read_regular(self.absolute(rel), MAX_DEFINITION_BYTES)
             except OSError:
                 return ""
             self._raw[rel] = raw
@@ -201,7 +225,10 @@ class Loader:
     def load(self, rel: str) -> LoadedFile:
         cached = self._files.get(rel)
         if cached is None:
-            cached = self._load(rel)
+            try:
+                cached = self._load(rel)
+            except Exception as exc:  # exolint's own failure on one file must not end the run
+                cached = LoadedFile(rel, problems=[failed_file(rel, exc)])
             self._files[rel] = cached
         return cached
 
@@ -222,22 +249,34 @@ class Loader:
             return loaded
         limit = MAX_CERTIFICATE_BYTES if lower.endswith(CERTIFICATE_SUFFIXES) else MAX_DEFINITION_BYTES
         try:
-            size = len(self.overlay[rel]) if rel in self.overlay else os.path.getsize(self.absolute(rel))
-            if size > limit:
-                loaded.problems.append(
-                    Problem(
-                        ids.INPUT_LIMIT,
-                        rel,
-                        FIRST_LINE,
-                        f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for this kind of file; "
-                        "it was not read",
-                    )
-                )
-                return loaded
-            if rel in self.overlay:
+            if rel in self.overlay:  # an editor's buffer, not yet saved
                 data = self.overlay[rel]
+                if len(data) > limit:
+                    raise TooLarge(self.absolute(rel), len(data), limit)
             else:
-                data = self._raw.pop(rel, b"") or self.absolute(rel).read_bytes()
+                data = self._raw.pop(rel, b"") or read_regular(self.absolute(rel), limit)
+        except TooLarge as exc:
+            loaded.problems.append(
+                Problem(
+                    ids.INPUT_LIMIT,
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is {exc.size:,} bytes or more, over the {limit:,}-byte limit for this kind of "
+                    "file; it was not read",
+                )
+            )
+            return loaded
+        except NotARegularFile as exc:
+            loaded.problems.append(
+                Problem(
+                    ids.UNREADABLE_FILE,
+                    rel,
+                    FIRST_LINE,
+                    f"{rel} is {exc.what}, not a regular file; exolint reads only regular files, "
+                    "so it was skipped: remove it from the repository",
+                )
+            )
+            return loaded
         except OSError as exc:
             loaded.problems.append(
                 Problem(ids.UNREADABLE_FILE, rel, FIRST_LINE, f"{rel} cannot be read: {exc.strerror or exc}")
@@ -293,14 +332,16 @@ class Loader:
                 Problem(ids.EMPTY_FILE, rel, FIRST_LINE, f"{rel} is empty; delete it or add definitions")
             )
             return
-        if not _MENTIONS_KIND.search(text):
+        if not _MENTIONS_KIND.search(text) and not may_hide_kind(text):
             return  # no `kind` key anywhere: not an exolint file (CI configuration, charts, ...)
         is_json = rel.lower().endswith(".json")
         if not is_json and "exolint:" in text:  # JSON has no comments
             loaded.comments = read_comments(text)
-        parser = parse_json if is_json else parse_yaml
         try:
-            document, parse_problems = parser(rel, text)
+            if is_json:
+                document, parse_problems = parse_json(rel, text)
+            else:
+                document, parse_problems = parse_yaml(rel, text, self.aliases)
         except ParseError as exc:
             if not _names_our_kind().search(text):
                 return  # another tool's file that happens to have a kind key (a Helm template, ...)
@@ -317,5 +358,5 @@ class Loader:
             return
         loaded.document = document
         for p in parse_problems:
-            rule = ids.DUPLICATE_KEY if p.code == "duplicate-key" else ids.YAML_SYNTAX
+            rule = {"duplicate-key": ids.DUPLICATE_KEY, "limit": ids.INPUT_LIMIT}.get(p.code, ids.YAML_SYNTAX)
             loaded.problems.append(Problem(rule, rel, _line_span(p.line, p.column), p.message))

@@ -8,8 +8,8 @@ spans.
 
 from __future__ import annotations
 
-import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -18,6 +18,12 @@ from linter.model import Document, Pointer
 
 MAX_NODES = 200_000  # per file, aliases counted each time they are expanded
 MAX_DEPTH = 64
+MAX_ALIAS_NODES = 500_000
+"""Values that aliases add across a whole run (see AliasBudget): a few hundred bytes of nested
+aliases expand to MAX_NODES values (some 45 MB), and a repository can hold many such files."""
+PRESCAN_DEPTH = 1_000
+"""Nesting refused before the C parser composes the text: it recurses once per level and runs
+out of stack (SIGSEGV) somewhere past 10,000 levels. Past MAX_DEPTH, but far from that."""
 
 Marks = tuple[int, int, int, int, int, int]
 """0-based (key line, key column, value line, value column, end line, end column); key -1 if none."""
@@ -42,10 +48,20 @@ class ParseError(Exception):
 
 
 @dataclass
+class AliasBudget:
+    """How many values aliases may still add; one instance is shared by every file of a run."""
+
+    remaining: int = MAX_ALIAS_NODES
+
+
+@dataclass
 class _Builder:
     positions: dict[Pointer, Marks] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     nodes: int = 0
+    aliases: AliasBudget = field(default_factory=AliasBudget)
+    sizes: dict[int, int] = field(default_factory=dict)  # id(node) -> values it built, for aliases
+    expanding: bool = False
 
     def count(self, line: int, column: int, depth: int) -> None:
         self.nodes += 1
@@ -75,6 +91,10 @@ _FLOAT = re.compile(
 )
 
 
+class _LongNumber(Exception):
+    """An integer of more digits than Python converts (sys.get_int_max_str_digits())."""
+
+
 def _plain_scalar(text: str) -> Any:
     """Resolve a plain scalar with the YAML 1.2 core schema (so ``yes``/``no``/``on`` stay text).
 
@@ -86,10 +106,49 @@ def _plain_scalar(text: str) -> Any:
     if lowered in _BOOLS:
         return _BOOLS[lowered]
     if _INT.fullmatch(text):
-        return int(text, 0) if text[:2] in ("0x", "0o") else int(text)
+        try:
+            return int(text, 0) if text[:2] in ("0x", "0o") else int(text)
+        except ValueError:  # over 4,300 digits: Python will not read it
+            raise _LongNumber from None
     if _FLOAT.fullmatch(text):
-        return float(text.replace(".inf", "inf").replace(".nan", "nan").lower())
+        return float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
     return text
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where the text may nest deeper than PRESCAN_DEPTH (0-based line, column), found without
+    parsing; None when it cannot.
+
+    An upper bound: flow collections cannot nest deeper than the brackets opened and not yet
+    closed, and every block level needs one more character of indentation or of the indicators
+    (``- ``, ``? ``, ``: ``, anchors, tags) that lead its first line. Brackets inside quotes and
+    comments are counted too, which only makes the bound looser."""
+    if text.count("[") + text.count("{") > PRESCAN_DEPTH:
+        depth = 0
+        for bracket in _BRACKET.finditer(text):
+            depth += 1 if bracket.group() in "[{" else -1
+            if depth > PRESCAN_DEPTH:
+                return _offset_to_line(text, bracket.start())
+    prefix = _BLOCK_PREFIX.search(text)
+    return None if prefix is None else _offset_to_line(text, prefix.end())
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+# a line that starts with PRESCAN_DEPTH / 2 blanks, block indicators, anchors or tags; the
+# alternatives start with different characters, so matching is linear
+_BLOCK_PREFIX = re.compile(
+    r"(?m)^(?:[ \t]|[?:-](?=[ \t])|[&!][^ \t\r\n]*(?=[ \t]))" + f"{{{PRESCAN_DEPTH // 2}}}"
+)
+
+
+def _offset_to_line(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def yaml_scanner(text: str) -> Any:
+    """A loader whose tokens (``check_token``/``get_token``) show where each scalar stands."""
+    return _loader(text)
 
 
 def _loader(text: str) -> Any:
@@ -102,17 +161,23 @@ def _loader(text: str) -> Any:
     return CBaseLoader(text)
 
 
-def parse_yaml(path: str, text: str) -> tuple[Document, list[ParseProblem]]:
+def parse_yaml(
+    path: str, text: str, aliases: AliasBudget | None = None
+) -> tuple[Document, list[ParseProblem]]:
     """Parse every document of a YAML stream; raise ParseError when the text is not YAML."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    builder = _Builder()
+    deep = _too_deep(text)
+    if deep is not None:
+        raise ParseError(ParseProblem("limit", *deep, f"values are nested deeper than {MAX_DEPTH} levels"))
+    builder = _Builder(aliases=aliases or AliasBudget())
     documents: list[Any] = []
     lines = text.splitlines()
     try:
         loader = _loader(text)
         while loader.check_node():
             node = loader.get_node()
+            builder.sizes.clear()  # ids of the last document's nodes may be reused
             documents.append(_build_node(node, (len(documents),), builder, lines, 0, None))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -138,13 +203,64 @@ def _end(node: Any, lines: list[str]) -> tuple[int, int]:
 
 def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any) -> Any:
     start = node.start_mark
+    node_id = node.id
+    if node_id != "scalar":
+        size = b.sizes.get(id(node))
+        if size is None:  # the first time: measure it
+            before = b.nodes
+            value = _build_collection(node, node_id, pointer, b, lines, depth, key)
+            b.sizes[id(node)] = b.nodes - before
+            return value
+        if b.expanding:  # inside an alias already paid for
+            return _build_collection(node, node_id, pointer, b, lines, depth, key)
+        if size > b.aliases.remaining:  # an alias: refuse before expanding it
+            raise ParseError(
+                ParseProblem(
+                    "limit",
+                    start.line,
+                    start.column,
+                    f"the value anchored here is repeated by aliases past {MAX_ALIAS_NODES:,} values "
+                    "(counted over every file of the run); write the values out or remove alias chains",
+                )
+            )
+        b.aliases.remaining -= size
+        b.expanding = True
+        try:
+            return _build_collection(node, node_id, pointer, b, lines, depth, key)
+        finally:
+            b.expanding = False
+    _place(node, pointer, b, lines, depth, key)
+    if node.style:
+        return node.value
+    try:
+        return _plain_scalar(node.value)
+    except _LongNumber:
+        b.problems.append(_long_number(node.value, start.line, start.column))
+        return node.value
+
+
+def _long_number(text: str, line: int, column: int) -> ParseProblem:
+    return ParseProblem(
+        "limit",
+        line,
+        column,
+        f"a number of {len(text):,} characters ({text[:12]}...) is longer than the "
+        f"{sys.get_int_max_str_digits():,} digits exolint reads; write a shorter value, or quote it as text",
+    )
+
+
+def _place(node: Any, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any) -> None:
+    start = node.start_mark
     b.count(start.line, start.column, depth)
     end_line, end_column = _end(node, lines)
     key_marks = (key.start_mark.line, key.start_mark.column) if key is not None else (-1, -1)
     b.positions[pointer] = (*key_marks, start.line, start.column, end_line, end_column)
-    node_id = node.id
-    if node_id == "scalar":
-        return _plain_scalar(node.value) if not node.style else node.value
+
+
+def _build_collection(
+    node: Any, node_id: str, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any
+) -> Any:
+    _place(node, pointer, b, lines, depth, key)
     if node_id == "sequence":
         return [
             _build_node(item, (*pointer, i), b, lines, depth + 1, None) for i, item in enumerate(node.value)
@@ -190,11 +306,21 @@ class _Json:
     def __init__(self, text: str, builder: _Builder) -> None:
         self.text = text
         self.b = builder
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._at, self._line, self._line_start = 0, 0, 0  # the last place asked for
 
     def where(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset) - 1
-        return line, offset - self.line_starts[line]
+        """0-based line and column. The reader asks in increasing order, so each call counts only
+        the newlines since the last: no table of line starts (a file of blank lines would make
+        one of millions of entries)."""
+        text = self.text
+        if offset < self._at:  # going back: only for a problem, once
+            self._at, self._line, self._line_start = 0, 0, 0
+        newlines = text.count("\n", self._at, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = text.rfind("\n", self._at, offset) + 1
+        self._at = offset
+        return self._line, offset - self._line_start
 
     def fail(self, offset: int, message: str) -> ParseError:
         line, column = self.where(offset)
@@ -204,7 +330,7 @@ class _Json:
         match = _WS.match(self.text, offset)
         return match.end() if match else offset
 
-    def value(self, offset: int, pointer: Pointer, depth: int, key_at: int) -> tuple[Any, int]:
+    def value(self, offset: int, pointer: Pointer, depth: int, key_at: tuple[int, int]) -> tuple[Any, int]:
         text = self.text
         offset = self.skip(offset)
         line, column = self.where(offset)
@@ -229,12 +355,15 @@ class _Json:
                 result, end = _LITERALS[word], offset + len(word)
             elif match:
                 number = match.group()
-                result = float(number) if any(c in number for c in ".eE") else int(number)
                 end = match.end()
+                try:
+                    result = float(number) if any(c in number for c in ".eE") else int(number)
+                except ValueError:  # over 4,300 digits
+                    self.b.problems.append(_long_number(number, line, column))
+                    result = number
             else:
                 raise self.fail(offset, f"unexpected character {char!r}")
-        key = self.where(key_at) if key_at >= 0 else (-1, -1)
-        self.b.positions[pointer] = (*key, line, column, *self.where(end))
+        self.b.positions[pointer] = (*key_at, line, column, *self.where(end))
         return result, end
 
     def mapping(self, offset: int, pointer: Pointer, depth: int) -> tuple[dict[str, Any], int]:
@@ -247,6 +376,7 @@ class _Json:
             if not self.text.startswith('"', offset):
                 raise self.fail(offset, "expected a property name in double quotes")
             key_at = offset
+            key_marks = self.where(key_at)
             try:
                 name, offset = scanstring(self.text, offset + 1, True)
             except JSONDecodeError as exc:
@@ -258,9 +388,9 @@ class _Json:
             # a repeated key's value is read under a pointer no real key can have, so the kept
             # (first) value keeps its positions
             target = (*pointer, f"\x00duplicate@{key_at}") if duplicate else (*pointer, name)
-            value, offset = self.value(offset + 1, target, depth + 1, key_at)
+            value, offset = self.value(offset + 1, target, depth + 1, key_marks)
             if duplicate:
-                line, column = self.where(key_at)
+                line, column = key_marks
                 first = self.b.positions[(*pointer, name)][0]
                 self.b.problems.append(
                     ParseProblem(
@@ -286,7 +416,7 @@ class _Json:
         if self.text.startswith("]", offset):
             return result, offset + 1
         while True:
-            value, offset = self.value(offset, (*pointer, len(result)), depth + 1, -1)
+            value, offset = self.value(offset, (*pointer, len(result)), depth + 1, (-1, -1))
             result.append(value)
             offset = self.skip(offset)
             if self.text.startswith(",", offset):
@@ -301,7 +431,7 @@ def parse_json(path: str, text: str) -> tuple[Document, list[ParseProblem]]:
     """Parse one JSON value; raise ParseError when the text is not JSON."""
     builder = _Builder()
     reader = _Json(text, builder)
-    value, end = reader.value(0, (0,), 0, -1)
+    value, end = reader.value(0, (0,), 0, (-1, -1))
     end = reader.skip(end)
     if end != len(text):
         raise reader.fail(end, "unexpected text after the JSON value")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -80,17 +81,59 @@ def _validator(kind: str) -> Any:
     return Draft202012Validator(kind_schema(kind).schema)
 
 
-def candidates(document: Document) -> list[tuple[Pointer, dict[str, Any]]]:
-    """Every mapping with a ``kind`` key: at the top of a document, or as an item of a top-level list."""
+def _mappings(document: Document) -> list[tuple[Pointer, dict[str, Any]]]:
+    """The mappings at the top of each document, or as items of a top-level list."""
     found: list[tuple[Pointer, dict[str, Any]]] = []
     for index, data in enumerate(document.data):
         items: list[tuple[Pointer, Any]] = [((index,), data)] if isinstance(data, dict) else []
         if isinstance(data, list):
             items = [((index, i), item) for i, item in enumerate(data) if isinstance(item, dict)]
-        for base, mapping in items:
-            if any(isinstance(k, str) and k.lower() == "kind" for k in mapping):
-                found.append((base, mapping))
+        found.extend(items)
     return found
+
+
+def candidates(document: Document) -> list[tuple[Pointer, dict[str, Any]]]:
+    """Every mapping with a ``kind`` key: at the top of a document, or as an item of a top-level list."""
+    return [
+        (base, mapping)
+        for base, mapping in _mappings(document)
+        if any(isinstance(k, str) and k.lower() == "kind" for k in mapping)
+    ]
+
+
+# letters that look like those of "kind" in other scripts (Cyrillic, Greek, Latin small capitals)
+_LOOKALIKE = str.maketrans("кκᴋіıιɪⅰпոɴԁⅾ", "kkkiiiiinnndd")
+
+
+def _skeleton(key: str) -> str:
+    """A key as it looks: compatibility forms folded (fullwidth, ligatures), format characters
+    (zero-width spaces, bidirectional marks), blanks and punctuation dropped, look-alikes mapped."""
+    folded = unicodedata.normalize("NFKC", key).casefold().translate(_LOOKALIKE)
+    return "".join(c for c in folded if c.isalnum())
+
+
+def lookalike_kinds(document: Document) -> list[Problem]:
+    """A mapping without a ``kind`` key that looks like a definition (a key that reads as kind,
+    or a key that names one of exolint's kinds): a finding, never silently skipped."""
+    problems: list[Problem] = []
+    for base, mapping in _mappings(document):
+        if any(isinstance(k, str) and k.lower() == "kind" for k in mapping):
+            continue
+        for key in mapping:
+            if isinstance(key, str) and _skeleton(key) == "kind":
+                odd = ", ".join(f"U+{ord(c):04X}" for c in key if not (c.isascii() and c.isalpha()))
+                problems.append(
+                    Problem(
+                        ids.UNKNOWN_KIND,
+                        document.path,
+                        span(document, (*base, key)),
+                        f"the key {key!r} reads as kind but is not the word kind (it holds {odd}); "
+                        "exolint cannot tell that this mapping is a definition and would skip it: "
+                        "write the key as plain kind",
+                    )
+                )
+                break
+    return problems
 
 
 def kind_value(mapping: dict[str, Any]) -> Any:
@@ -99,7 +142,7 @@ def kind_value(mapping: dict[str, Any]) -> Any:
 
 def build_objects(document: Document, scope: str) -> tuple[list[Object], list[Problem]]:
     objects: list[Object] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = lookalike_kinds(document)
     for base, mapping in candidates(document):
         if any(isinstance(k, str) and k.lower() == "apiversion" for k in mapping):
             continue  # a Kubernetes-style manifest kept in the same repository

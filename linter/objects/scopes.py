@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from linter import ids
-from linter.load.loader import DEFINITION_SUFFIXES, Loader
+from linter.load.loader import DEFINITION_SUFFIXES, Loader, failed_file, may_hide_kind
 from linter.load.locate import span
 from linter.model import Certificate, Object, Problem
 from linter.objects.definitions import (
@@ -97,8 +97,10 @@ class ScopeFinder:
 
     def _has_tenant(self, rel: str) -> bool:
         loaded = self.loader.loaded(rel)
-        if loaded is None and not _NAMES_TENANT.search(self.loader.peek(rel)):
-            return False  # decided without parsing: the text names no Tenant
+        if loaded is None:
+            text = self.loader.peek(rel)
+            if not _NAMES_TENANT.search(text) and not may_hide_kind(text):
+                return False  # decided without parsing: the text names no Tenant
         document = (loaded or self.loader.load(rel)).document
         if document is None:
             return False
@@ -156,7 +158,11 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
         problems.extend(loaded.problems)
         scope.certificates.extend(loaded.certificates)
         if loaded.document is not None:
-            objects, found = build_objects(loaded.document, directory)
+            try:
+                objects, found = build_objects(loaded.document, directory)
+            except Exception as exc:  # exolint's own failure on one file must not end the run
+                problems.append(failed_file(rel, exc))
+                continue
             problems.extend(found)
             scope.objects.extend(objects)
             if any(o.kind == "Tenant" for o in objects):
@@ -221,7 +227,7 @@ def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Pr
                 )
             )
             continue
-        if not loader.absolute(target).is_file():
+        if not loader.absolute(target).exists() or loader.absolute(target).is_dir():
             problems.append(
                 Problem(
                     ids.CERTIFICATE_UNREADABLE,

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linter import ids
+from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.engine import fingerprint
 from linter.load.globs import glob_matches
@@ -262,7 +263,7 @@ class _Stage:
             allowed = [i for i in comments_for if not self._forbidden(i, finding)]
             if allowed:
                 c = allowed[0].comment
-                reason = c.reason or ""
+                reason = redact(c.reason or "")
                 suppressed.append(
                     Suppressed(finding, reason, c.until, SuppressedBy.INLINE, finding.path, c.line)
                 )
@@ -270,7 +271,9 @@ class _Stage:
                 e = entries_for[0]
                 line = self.config.line_of(("suppressions", e.index))
                 suppressed.append(
-                    Suppressed(finding, e.reason, e.until, SuppressedBy.CONFIGURATION, self.config_path, line)
+                    Suppressed(
+                        finding, redact(e.reason), e.until, SuppressedBy.CONFIGURATION, self.config_path, line
+                    )
                 )
             else:
                 kept.append(finding)

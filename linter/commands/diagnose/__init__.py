@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.domain.untrusted import printable_lines
+
 if TYPE_CHECKING:
     from linter.commands.diagnose.log_diagnosis import Diagnosis
     from linter.commands.diagnose.protocol_log import Session, Stats
@@ -171,16 +173,16 @@ def run(args: argparse.Namespace) -> bool:
     to_exo = 0
     try:
         for session in read_sessions(list(args.logs), stats):
-            to_exo += _take(session, repository, groups)
+            to_exo += _take(session, repository, groups, stats)
     except LogError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"{exc.filename}: {exc.strerror}") from None
-    failed = sum(g.count for g in groups.values() if g.session.failed)
+    failed = sum(g.count for g in groups.values() if g.session.failed) + stats.unlisted_failed
     if args.format == "json":
         print(json.dumps(as_json(list(groups.values()), stats, to_exo, failed), indent=2))
     else:
-        print(as_text(list(groups.values()), stats, to_exo, failed))
+        print(printable_lines(as_text(list(groups.values()), stats, to_exo, failed)))
     return bool(failed)
 
 
@@ -188,7 +190,14 @@ def _deployment(repository: Repository, scope: Scope | None) -> str:
     return _shown(scope) if scope is not None and len(repository.scopes()) > 1 else ""
 
 
-def _take(session: Session, repository: Repository, groups: dict[tuple[str, ...], Group]) -> int:
+MAX_GROUPS = 1_000
+"""Distinct outcomes reported; later sessions unlike any of them are counted together, so a log
+of a million distinct sessions stays a readable report in bounded memory."""
+
+
+def _take(
+    session: Session, repository: Repository, groups: dict[tuple[str, ...], Group], stats: Stats
+) -> int:
     from linter.commands.diagnose.log_diagnosis import diagnose, to_exo
 
     cert = session.presented if session.log_type != "receive" else session.received
@@ -210,6 +219,10 @@ def _take(session: Session, repository: Repository, groups: dict[tuple[str, ...]
         final.text if final and session.failed else "",
     )
     group = groups.get(key)
+    if group is None and len(groups) >= MAX_GROUPS:  # a log of endless distinct sessions
+        stats.unlisted += 1
+        stats.unlisted_failed += session.failed
+        return 1
     if group is None:
         diagnosis = diagnose(scope, session, connector, match.candidates)
         groups[key] = Group(
@@ -247,6 +260,18 @@ def _summary(stats: Stats, to_exo: int, failed: int) -> str:
         )
     if stats.unended:
         parts.append(f"{stats.unended} without a disconnect event")
+    if stats.unlisted:
+        parts.append(
+            f"{stats.unlisted} ({stats.unlisted_failed} failed) unlike the {MAX_GROUPS:,} outcomes shown, "
+            "counted but not described"
+        )
+    if stats.closed_early:
+        from linter.commands.diagnose.protocol_log import MAX_OPEN
+
+        parts.append(
+            f"{stats.closed_early} closed before their end because {MAX_OPEN:,} sessions were open "
+            "(the oldest first)"
+        )
     if stats.truncated:
         parts.append(f"{stats.truncated} too long to keep every event")
     return "; ".join(parts)
@@ -349,5 +374,6 @@ def as_json(groups: list[Group], stats: Stats, to_exo: int, failed: int) -> dict
             "unended_sessions": stats.unended,
             "truncated_sessions": stats.truncated,
             "closed_early": stats.closed_early,
+            "unlisted_sessions": stats.unlisted,
         },
     }

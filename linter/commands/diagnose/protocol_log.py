@@ -30,7 +30,7 @@ MAX_LINE = 64 * 1024  # bytes; a longer line is malformed and skipped
 MAX_EVENTS = 256  # events stored per session before it is ordered; later ones only update summaries
 MAX_TEXT = 2048  # characters of data or context kept per event
 MAX_REJECTIONS = 16  # 4xx/5xx responses kept per session beyond the stored events
-MAX_OPEN = 20_000  # open sessions; beyond it the oldest is closed early
+MAX_OPEN = 5_000  # open sessions; beyond it the oldest is closed early (each keeps MAX_EVENTS)
 MALFORMED_SHOWN = 10  # line numbers of malformed lines kept for the report
 
 CERTIFICATE_ITEMS = {
@@ -261,6 +261,8 @@ class Stats:
     unended: int = 0  # sessions with no "-" event, closed at the end
     closed_early: int = 0  # sessions closed because MAX_OPEN were open
     truncated: int = 0  # sessions with more than MAX_EVENTS events
+    unlisted: int = 0  # sessions with Exchange Online unlike every outcome already shown
+    unlisted_failed: int = 0
 
     def malformed_line(self, path: str, line: int) -> None:
         self.malformed += 1

@@ -12,6 +12,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import printable
+
 if TYPE_CHECKING:
     from linter.model import Finding
 
@@ -70,7 +72,8 @@ def run(args: argparse.Namespace) -> bool:
             diff = difflib.unified_diff(
                 text.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{rel}", f"b/{rel}"
             )
-            sys.stdout.writelines(diff)
+            # the file's own lines, shown as check shows values: no key material, no control character
+            sys.stdout.writelines(printable(line.rstrip("\n")) + "\n" for line in diff)
         elif path.read_bytes() != before:
             for finding in applied:
                 _skip(finding, f"{rel} changed while exolint was editing it; run fix again")

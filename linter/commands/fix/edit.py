@@ -116,12 +116,58 @@ def _apply(documents: list[Any], repair: Repair) -> str | None:
         moved = moved or (current != repair.current and not repair.rename)
     if moved:
         return changed
+    path = _path(documents, repair.pointer)  # from the document down to the container
+    anchor = _shared_anchor(path[0], [*path, current])
+    if anchor is not None:
+        return (
+            f"the value is shared through the anchor &{anchor}, which an alias repeats elsewhere; "
+            "a repair here would change every place that repeats it, so write the values out and "
+            "run fix again, or repair it by hand"
+        )
     if repair.rename:
         return _rename(container, str(key), str(repair.value))
     if present and isinstance(current, str) and type(current) is not str:
         container[key] = type(current)(repair.value)  # the same quotes as before
     else:
         container[key] = repair.value
+    return None
+
+
+def _path(documents: list[Any], pointer: tuple[Any, ...]) -> list[Any]:
+    """The containers from the document down to the one holding the repaired key."""
+    found: list[Any] = []
+    node: Any = documents
+    for part in pointer[:-1]:
+        node = node[part]
+        found.append(node)
+    return found
+
+
+def _anchor(node: Any) -> str | None:
+    anchor = getattr(node, "anchor", None)
+    return getattr(anchor, "value", None) if anchor is not None else None
+
+
+def _shared_anchor(document: Any, nodes: list[Any]) -> str | None:
+    """The anchor of one of ``nodes`` that the document reaches more than once (an alias repeats
+    it), else None. An anchor no alias uses is not shared."""
+    anchored = {id(n): name for n in nodes if (name := _anchor(n))}
+    if not anchored:
+        return None
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            if id(node) in anchored:
+                return anchored[id(node)]
+            continue  # reached again through an alias: its contents were walked already
+        if isinstance(node, (dict, list)) or id(node) in anchored:
+            seen.add(id(node))
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return None
 
 

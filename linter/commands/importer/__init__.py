@@ -12,6 +12,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import printable
+
 if TYPE_CHECKING:
     from linter.commands.importer.exports import Imported, Outcome
 
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace) -> bool:
             result = dscread.read(raw, text)
             outcome.problems.extend(result.problems)
             notes.extend(result.notes)
-            if not result.records and not result.notes:
+            if not result.records and not result.notes and not result.problems:
                 outcome.problems.append(
                     Note(
                         raw,
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> bool:
     )
     order = {raw: i for i, raw in enumerate(args.sources)}
     for line in sorted([*notes, *outcome.problems], key=lambda p: (order.get(p.path, 0), p.line)):
-        print(line)
+        print(printable(str(line)))
     _print_dropped(outcome)
     if any(p.refused for p in outcome.problems):
         print("exolint import: nothing written; export again as the lines above say")
@@ -123,15 +125,15 @@ def run(args: argparse.Namespace) -> bool:
 
 def _read(path: Path, raw: str) -> tuple[str | None, str | None]:
     from linter.errors import UsageError
+    from linter.load.files import NotARegularFile, TooLarge, read_regular
     from linter.load.loader import decode
 
     try:
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            return (
-                None,
-                f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; export fewer objects per file",
-            )
-        data = path.read_bytes()
+        data = read_regular(path, MAX_INPUT_BYTES)
+    except TooLarge:
+        return None, f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; export fewer objects per file"
+    except NotARegularFile as exc:
+        raise UsageError(f"{raw}: is {exc.what}, not a file; save the export to a file first") from None
     except FileNotFoundError:
         raise UsageError(f"{raw}: no such file") from None
     except OSError as exc:

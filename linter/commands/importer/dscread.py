@@ -42,9 +42,21 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.\\:-]*")
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z0-9_?:]+)(?:\.[A-Za-z0-9_]+)*")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\b")
 _INTERPOLATION = re.compile(r"\$[A-Za-z_{(?:]")
+_BLANKS = re.compile(r"[ \t\r\ufeff\n]+")
 
 
-@dataclass(frozen=True)
+MAX_TOKENS = 1_000_000
+"""Words, strings and signs read from one configuration: an export of the Exchange Online
+components holds a small fraction of it; past it time and memory grow for nothing."""
+
+
+class TooLarge(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
 class Token:
     kind: str  # word, str, var, num, punct, nl, other
     text: str
@@ -61,18 +73,21 @@ class _Reader:
         self.tokens: list[Token] = []
 
     def add(self, kind: str, text: str, value: Any = None, unresolved: bool = False, line: int = 0) -> None:
+        if len(self.tokens) >= MAX_TOKENS:
+            raise TooLarge(self.line)
         self.tokens.append(Token(kind, text, line or self.line, value, unresolved))
 
     def run(self) -> list[Token]:
         text = self.text
         while self.at < len(text):
             char = text[self.at]
-            if char == "\n":
-                self.add("nl", "\n")
-                self.line += 1
-                self.at += 1
-            elif char in " \t\r\ufeff":
-                self.at += 1
+            if char in " \t\r\ufeff\n":  # a run of blanks and line breaks at once
+                end = _BLANKS.match(text, self.at).end()  # type: ignore[union-attr]
+                breaks = text.count("\n", self.at, end)
+                if breaks and (not self.tokens or self.tokens[-1].kind != "nl"):
+                    self.add("nl", "\n")  # blank lines separate nothing more than one break does
+                self.line += breaks
+                self.at = end
             elif char == "`" and text[self.at + 1 : self.at + 2] in ("\n", "\r"):
                 self.at += 1  # a line continuation
                 if text.startswith("\r", self.at):
@@ -110,7 +125,10 @@ class _Reader:
                 bare = _WORD.match(text, self.at)
                 if number:
                     raw = number.group()
-                    self.add("num", raw, float(raw) if "." in raw else int(raw))
+                    try:
+                        self.add("num", raw, float(raw) if "." in raw else int(raw))
+                    except ValueError:  # over 4,300 digits: not a number any property takes
+                        self.add("other", raw)
                     self.at = number.end()
                 elif bare:
                     self.add("word", bare.group())
@@ -234,8 +252,21 @@ class DscResult:
 
 
 def read(path: str, text: str) -> DscResult:
-    tokens = tokenize(text)
     result = DscResult([], [], [], 0)
+    try:
+        tokens = tokenize(text)
+    except TooLarge as exc:
+        result.problems.append(
+            Note(
+                path,
+                exc.line,
+                f"holds more than {MAX_TOKENS:,} words and signs, more than exolint reads; export only "
+                "the Exchange Online components (Export-M365DSCConfiguration -Components "
+                "EXOInboundConnector, EXOOutboundConnector, EXOAcceptedDomain)",
+                refused=True,
+            )
+        )
+        return result
     i = 0
     while i < len(tokens):
         token = tokens[i]

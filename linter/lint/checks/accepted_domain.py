@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.domain.names import connector_name_problem, pattern_covers, shown
+from linter.domain.names import connector_name_problem, covering_patterns, normalize, shown
 from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.model import Hit, Object
@@ -31,20 +31,20 @@ def prepare(params: dict[str, Any]) -> tuple[str, bool]:
 
 def check(prepared: tuple[str, bool], obj: Object, scope: Scope) -> Iterator[Hit]:
     name, whole_pattern = prepared
-    accepted = hybrid.accepted_domains(scope)
     if not acceptance.knows_accepted_domains(scope):
         return  # the repository does not describe the tenant's domains (or one is invalid): no judging
     value = obj.get(name)
     entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-    for index, entry in entries:
+    for at, entry in entries:
         if not isinstance(entry, str) or connector_name_problem(entry) is not None:
             continue  # empty or malformed: other rules say so
         if whole_pattern:
-            covered = any(pattern_covers(domain, entry) for domain in accepted)
+            index = scope.derived(hybrid.Answers).accepted_index
+            covered = any(p in index for p in covering_patterns(normalize(entry)))
         else:
             covered = hybrid.accepted_cover(scope, entry) is not None
         if not covered:
-            pointer = (name,) if index is None else (name, index)
+            pointer = (name,) if at is None else (name, at)
             listed = acceptance.accepted_shown(scope)
             advice = acceptance.name_advice(scope, [entry], [entry])
             todo = f"Set {name} to {advice.value}." if advice.widens else ""

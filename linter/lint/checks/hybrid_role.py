@@ -8,11 +8,11 @@ of ``property``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from linter.hybrid import topology as hybrid
+from linter.lint.regex import Searcher, compile_pattern
 from linter.model import Hit, Object, Pointer
 from linter.objects.conditions import SCHEMA as CONDITIONS
 from linter.objects.conditions import matches
@@ -62,7 +62,7 @@ class Prepared(NamedTuple):
     role: Callable[[Object], bool]
     when: dict[str, Any]
     property: str | None
-    pattern: re.Pattern[str] | None
+    pattern: Searcher | None
     must_match: bool
     anchor: str | None
 
@@ -86,10 +86,7 @@ def prepare(params: dict[str, Any]) -> Prepared:
     if "pattern" in params:
         if "property" not in params:
             raise ValueError("pattern needs the property whose values it tests")
-        try:
-            pattern = re.compile(params["pattern"], re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"pattern {params['pattern']!r} is not a regular expression: {exc}") from None
+        pattern = compile_pattern(params["pattern"])
     return Prepared(
         ROLES[params["role"]],
         dict(params.get("when", {})),

@@ -4,10 +4,10 @@ An absent property passes, unless ``required`` (a policy such as "a Comment nami
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from linter.lint.regex import Searcher, compile_pattern
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
 
@@ -18,7 +18,7 @@ PARAMS = {
     "properties": {
         "property": {"type": "string"},
         "pattern": {
-            "description": "A Python regular expression, searched without regard to case.",
+            "description": "A regular expression (RE2 in your own rules), searched ignoring case.",
             "type": "string",
         },
         "must": {"enum": ["match", "not-match"], "default": "not-match"},
@@ -31,14 +31,11 @@ PARAMS = {
 }
 
 
-Prepared = tuple[str, re.Pattern[str], bool, bool]
+Prepared = tuple[str, Searcher, bool, bool]
 
 
 def prepare(params: dict[str, Any]) -> Prepared:
-    try:
-        compiled = re.compile(params["pattern"], re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(f"pattern {params['pattern']!r} is not a regular expression: {exc}") from None
+    compiled = compile_pattern(params["pattern"])
     must_match = params.get("must", "not-match") == "match"
     return str(params["property"]), compiled, must_match, bool(params.get("required", False))
 

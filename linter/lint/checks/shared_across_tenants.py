@@ -13,7 +13,7 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from linter.domain.ips import SenderIPError, parse_sender_ip
-from linter.domain.names import base, normalize, pattern_covers
+from linter.domain.names import base, covering_patterns, normalize, pattern_covers
 from linter.model import Object, Pointer
 from linter.objects.scopes import Scope
 
@@ -78,3 +78,23 @@ def overlap(a: Value, b: Value) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return pattern_covers(a, b) or pattern_covers(b, a)
     return False
+
+
+def overlapping(values: list[Value]) -> dict[Value, list[Value]]:
+    """value -> the values it overlaps (itself included), for the distinct values of one bucket:
+    networks pair by pair (a /24 holds at most 511 distinct ones), names through an index of
+    the patterns that cover each name and the names under each wildcard."""
+    nets = [v for v in values if isinstance(v, IPv4Network)]
+    names = [v for v in values if isinstance(v, str)]
+    near: dict[Value, list[Value]] = {a: [b for b in nets if a.overlaps(b)] for a in nets}
+    present = set(names)
+    under: dict[str, list[str]] = {}
+    for name in names:
+        labels = base(name).split(".")
+        for i in range(len(labels)):
+            under.setdefault(".".join(labels[i:]), []).append(name)
+    for name in names:
+        wider = [p for p in covering_patterns(name) if p in present]
+        narrower = under.get(name[2:], []) if name.startswith("*.") else []
+        near[name] = list(dict.fromkeys([*wider, *narrower]))
+    return near

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from linter.domain.untrusted import redact
 from linter.report.flow.model import BROKEN, DOUBT, OK, TO_EXO, TO_ONPREM, Flow, Node
 
 _SAFE = re.compile(r"[A-Za-z0-9 .,:_/()@*=+\-]")
@@ -24,8 +25,9 @@ STYLES = {
 
 
 def label(text: str) -> str:
-    """Text as a quoted Mermaid label: safe characters kept, every other one as ``#NNN;``."""
-    return '"' + "".join(c if _SAFE.fullmatch(c) else f"#{ord(c)};" for c in text) + '"'
+    """Text as a quoted Mermaid label: key material redacted, safe characters kept, every other
+    one as ``#NNN;``."""
+    return '"' + "".join(c if _SAFE.fullmatch(c) else f"#{ord(c)};" for c in redact(text)) + '"'
 
 
 def _node_label(node: Node) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import printable
 from linter.model import SEVERITY_RANK
-from linter.report.formatters.text import summary
+from linter.report.formatters.text import line, summary
 
 if TYPE_CHECKING:
     from linter.model import Finding, Report
@@ -20,7 +21,8 @@ PER_STEP = 10
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping of a command's data; other control characters are shown escaped."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -49,6 +51,6 @@ def render(report: Report, color: bool = False, show_suppressed: bool = False) -
             f"::notice title=exolint::{dropped} more findings are not shown as annotations (GitHub keeps "
             f"{PER_STEP} per severity in a step); the job log and a SARIF upload list them all"
         )
-    lines += [f"{f.path}:{f.line}:{f.column}: {f.rule_id} [{f.severity}] {f.message}" for f in ordered]
+    lines += [line(f) for f in ordered]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -17,8 +17,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import printable
 from linter.report.formatters.sarif import help_uri
-from linter.report.formatters.text import suppression_note
+from linter.report.formatters.text import line, suppression_note
 
 if TYPE_CHECKING:
     from linter.model import Finding, Report, Rule, Suppressed
@@ -70,7 +71,7 @@ def render(report: Report, color: bool = False, show_suppressed: bool = False) -
         ET.SubElement(suite, "properties")
         for (rule_id, kind, identity), found in members:
             case = ET.SubElement(
-                suite, "testcase", name=identity, classname=f"exolint.{kind}.{rule_id}", time="0"
+                suite, "testcase", name=printable(identity), classname=f"exolint.{kind}.{rule_id}", time="0"
             )
             if not found:
                 if (rule_id, kind, identity) in skipped:
@@ -78,14 +79,14 @@ def render(report: Report, color: bool = False, show_suppressed: bool = False) -
                 continue
             worst = min(found, key=lambda f: ("error", "warning", "info").index(f.severity))
             body = []
-            for f in found:
-                body.append(f"{f.path}:{f.line}:{f.column}: {f.rule_id} [{f.severity}] {f.message}")
+            for f in found:  # XML cannot hold most control characters: they are shown escaped
+                body.append(line(f))
                 if f.fix:
-                    body.append(f"    fix: {f.fix}")
+                    body.append(f"    fix: {printable(f.fix)}")
             rule = rules.get(rule_id)
             if rule is not None:
                 body.append(f"docs: {help_uri(rule)}")
-            failure = ET.SubElement(case, "failure", message=worst.message, type=worst.severity)
+            failure = ET.SubElement(case, "failure", message=printable(worst.message), type=worst.severity)
             failure.text = "\n".join(body)
         ET.SubElement(suite, "system-out")
         ET.SubElement(suite, "system-err")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import printable
 from linter.report.formatters.text import summary
 
 if TYPE_CHECKING:
@@ -20,8 +21,8 @@ _ICONS = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
 
 
 def escape(text: str) -> str:
-    """Text for one Markdown table cell: no markup, no HTML, no line break."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for one Markdown table cell: no markup, no HTML, no line break, no control character."""
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = " ".join(text.split())
     return _SPECIAL.sub(r"\\\1", text)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from linter.domain.untrusted import line_start, printable
 from linter.model import SuppressedBy
 
 if TYPE_CHECKING:
-    from linter.model import Report, Suppressed
+    from linter.model import Finding, Report, Suppressed
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -39,25 +40,28 @@ def summary(report: Report) -> str:
 def suppression_note(s: Suppressed) -> str:
     """``suppressed: <reason> (expires YYYY-MM-DD)``, as JUnit and the text listing show it."""
     expires = f" (expires {s.until.isoformat()})" if s.until else ""
-    return f"suppressed: {s.reason}{expires}"
+    return f"suppressed: {printable(s.reason)}{expires}"
+
+
+def line(f: Finding) -> str:
+    """``path:line:col: ID [severity] message``, safe to print whatever the repository holds:
+    control characters escaped, key material redacted, and no line that starts as a CI command."""
+    return f"{line_start(f.path)}:{f.line}:{f.column}: {f.rule_id} [{f.severity}] {printable(f.message)}"
 
 
 def render(report: Report, color: bool = False, show_suppressed: bool = False) -> str:
     lines = []
     for f in report.findings:
-        where = f"{f.path}:{f.line}:{f.column}:"
+        where = f"{line_start(f.path)}:{f.line}:{f.column}:"
         severity = f"[{f.severity}]"
         if color:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLORS[f.severity]}{severity}{_RESET}"
-        lines.append(f"{where} {f.rule_id} {severity} {f.message}")
+        lines.append(f"{where} {f.rule_id} {severity} {printable(f.message)}")
     if show_suppressed:
         for s in report.suppressed:
-            f = s.finding
-            where = f"{s.path}:{s.line}" if s.kind is SuppressedBy.CONFIGURATION else "an inline comment"
-            lines.append(
-                f"{f.path}:{f.line}:{f.column}: {f.rule_id} [{f.severity}] {f.message} "
-                f"[{suppression_note(s)}; by {where}]"
-            )
+            configured = s.kind is SuppressedBy.CONFIGURATION
+            where = f"{printable(str(s.path))}:{s.line}" if configured else "an inline comment"
+            lines.append(f"{line(s.finding)} [{suppression_note(s)}; by {where}]")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
