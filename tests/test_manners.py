@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from worktree import clean_env
 
 from linter.domain.spelling import closest
 
@@ -40,6 +41,14 @@ def test_named_files_without_definitions_pass(cli, write) -> None:  # type: igno
     # what pre-commit passes when a commit changes only other YAML files, such as a CI workflow
     root = write({"ci.yaml": "a: 1\n"})
     code, _, err = cli(root, "check", "ci.yaml")
+    assert (code, err) == (0, "")
+
+
+def test_the_hooks_run_on_a_commit_without_definitions_passes(cli, write) -> None:  # type: ignore[no-untyped-def]
+    # the pre-commit hook runs on every commit with --git-deletions, also when it touches no definition
+    root = write({"README.md": "notes\n"})
+    subprocess.run(["git", "init", "-q", "--template="], cwd=root, env=clean_env(), check=True)
+    code, _, err = cli(root, "check", "--git-deletions")
     assert (code, err) == (0, "")
 
 

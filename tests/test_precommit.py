@@ -292,3 +292,63 @@ def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deploy
     assert (
         "policies/CO102-sender-ips-in-contoso-range.yaml:3: severity: 'fatal' is not one of" in broken.output
     )
+
+
+FABRIKAM = {
+    "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
+    "tenants/fabrikam/exo/inbound-connector.yaml": (
+        "kind: InboundConnector\nName: Inbound from fabrikam on-premises\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nSenderIPAddresses: [203.0.113.25]\n'
+    ),
+}
+CONTOSO_INBOUND = f"tenants/contoso/{INBOUND}"
+
+
+@pytest.fixture
+def msp(tmp_path: Path) -> Path:
+    """An MSP repository: Contoso's healthy deployment and Fabrikam's, each under tenants/."""
+    path = tmp_path / "msp"
+    init_repo(path)
+    shutil.copytree(HEALTHY, path / "tenants" / "contoso", copy_function=shutil.copy)
+    for rel, text in FABRIKAM.items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text, encoding="utf-8")
+    commit(path, "Contoso and Fabrikam")
+    return path
+
+
+def test_changed_file_that_takes_another_tenants_address_is_blocked(hooks: Hooks, msp: Path) -> None:
+    inbound = msp / CONTOSO_INBOUND
+    inbound.write_text(
+        inbound.read_text(encoding="utf-8") + "SenderIPAddresses: [203.0.113.25]\n", encoding="utf-8"
+    )
+    git(msp, "add", CONTOSO_INBOUND)
+    assert staged(msp) == [CONTOSO_INBOUND]
+    result = run_hook(hooks, msp, "exolint")  # only the staged file: Fabrikam's scope is not linted
+    assert result.code == 1, result.output
+    assert result.hook_exit_code() == 1, result.output
+    clashes = [(f[0], f[3], f[4]) for f in result.findings() if f[3] == "EX701"]
+    assert clashes == [
+        (CONTOSO_INBOUND, "EX701", "error"),
+        ("tenants/fabrikam/exo/inbound-connector.yaml", "EX701", "error"),
+    ], result.output
+    assert "tenant fabrikam.onmicrosoft.com" in result.output
+
+
+def test_deleting_the_inbound_connector_is_blocked(hooks: Hooks, deployment: Path) -> None:
+    # pre-commit passes no deleted file; the hook runs anyway and asks git for deletions
+    unrelated = deployment / "README.md"
+    unrelated.write_text("Contoso's mail flow\n", encoding="utf-8")
+    git(deployment, "add", "README.md")
+    control = run_hook(hooks, deployment, "exolint")
+    assert control.code == 0 and control.status("exolint") == "Passed", control.output
+    commit(deployment, "A README")
+
+    git(deployment, "rm", "-q", INBOUND)
+    assert staged(deployment) == [INBOUND]
+    result = run_hook(hooks, deployment, "exolint")
+    assert result.code == 1, result.output
+    assert result.status("exolint") == "Failed", result.output
+    assert result.hook_exit_code() == 1, result.output
+    assert result.findings() == [(SEND, 4, 1, "EX605", "error")], result.output
+    assert "has no inbound connector at all" in result.output and "550 5.7.64" in result.output

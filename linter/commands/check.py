@@ -56,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="list suppressed findings too (text) and include them, marked, in SARIF",
     )
     parser.add_argument(
+        "--git-deletions",
+        action="store_true",
+        help="also lint the deployments that lose a file in the commit being made (staged deletions, or "
+        "PRE_COMMIT_FROM_REF...PRE_COMMIT_TO_REF); with no PATH, only those (the pre-commit hook's mode)",
+    )
+    parser.add_argument(
         "--diff-base",
         metavar="REF",
         help="report only findings that the git commit REF does not have (for pull requests)",
@@ -104,16 +110,24 @@ def run(args: argparse.Namespace) -> bool:
     from linter.report.formatters import FORMATTERS
 
     report = lint(args)
-    if not args.allow_empty and _nothing_found(report, args.paths):
+    if not (args.allow_empty or args.git_deletions) and _nothing_found(report, args.paths):
         where = " ".join(args.paths) or f"the lint root {lint_root(args)}"
         raise UsageError(
             f"{where}: no definitions or certificates found, so nothing was checked; point exolint at "
             "the folder that holds them, or pass --allow-empty to accept an empty run"
         )
     if args.baseline or args.diff_base:
-        from linter.report.baseline import new_findings
+        import tempfile
 
-        findings, known = new_findings(report.findings, _known_before(args))
+        from linter.report.baseline import name_deletions, new_findings
+
+        with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
+            base = Path(directory)
+            findings, known = new_findings(report.findings, _known_before(args, base))
+            if args.diff_base and findings:
+                config = configuration(args)
+                globs = (config.include, config.exclude)
+                findings = name_deletions(findings, lint_root(args), base, args.diff_base, globs)
         report = replace(report, findings=findings, known=known)
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
     root = lint_root(args)
@@ -183,7 +197,8 @@ def _rebased(report: Report, root: Path, base: Path) -> Report:
 
 def _nothing_found(report: Report, paths: list[str]) -> bool:
     """A run over directories (the default) that found nothing to lint: a CI gate pointed at the
-    wrong folder must not pass quietly. Named files, as pre-commit passes them, may hold none."""
+    wrong folder must not pass quietly. Named files, as pre-commit passes them, may hold none, and
+    so may a commit that touches no definition (--git-deletions, the hook's run on every commit)."""
     if report.objects or report.certificates or report.findings or report.suppressed:
         return False
     return all(Path(p).is_dir() for p in paths)
@@ -252,7 +267,9 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
-    report = lint_scopes(root_override or root, found, rules, args.as_of, (config.include, config.exclude))
+    deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
+    globs = (config.include, config.exclude)
+    report = lint_scopes(root_override or root, found, rules, args.as_of, globs, deleted=deleted)
     return finish(
         report,
         config,
@@ -264,10 +281,20 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     )
 
 
-def _known_before(args: argparse.Namespace) -> frozenset[str]:
-    """Fingerprints of the baseline file and of the --diff-base commit's findings."""
-    import tempfile
+def _deleted(root: Path) -> list[str]:
+    """The definition and certificate files under the root that the commit being made deletes."""
+    from linter.load.files import deleted_in_git
+    from linter.load.loader import CERTIFICATE_SUFFIXES, DEFINITION_SUFFIXES
 
+    deleted = deleted_in_git(root)
+    if deleted is None:
+        raise UsageError(f"--git-deletions: {root} is not inside a git work tree")
+    return [d for d in deleted if d.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES)]
+
+
+def _known_before(args: argparse.Namespace, directory: Path) -> frozenset[str]:
+    """Fingerprints of the baseline file and of the --diff-base commit's findings; that commit's
+    files are written into ``directory``."""
     from linter.report.baseline import BaselineError, export_tree, read
 
     known: frozenset[str] = frozenset()
@@ -276,13 +303,12 @@ def _known_before(args: argparse.Namespace) -> frozenset[str]:
             known |= read(args.baseline)
         if args.diff_base:
             root = lint_root(args)
-            with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
-                export_tree(root, args.diff_base, Path(directory))
-                base = argparse.Namespace(**vars(args))
-                base.paths = [p for p in args.paths if (Path(directory) / targets(root, [p])[0]).exists()]
-                if args.paths and not base.paths:
-                    return known  # the files are new: everything in them is new
-                known |= {f.fingerprint for f in lint(base, Path(directory)).findings}
+            export_tree(root, args.diff_base, directory)
+            base = argparse.Namespace(**vars(args))
+            base.paths = [p for p in args.paths if (directory / targets(root, [p])[0]).exists()]
+            if args.paths and not base.paths:
+                return known  # the files are new: everything in them is new
+            known |= {f.fingerprint for f in lint(base, directory).findings}
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
     return known

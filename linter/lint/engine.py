@@ -16,6 +16,7 @@ from linter import ids
 from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
+from linter.lint.reach import reach
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -85,6 +86,7 @@ class Engine:
             scope,
             obj=obj,
             pointer=pointer,
+            related=problem.related,
             key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
             repair=_repair(rule, obj, pointer, {"property": str(pointer[0])}) if obj and pointer else None,
         )
@@ -437,6 +439,7 @@ def _lint_scopes(
     rules: list[Rule],
     as_of: dt.date | None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    bereaved: frozenset[str] = frozenset(),
     overlay: Mapping[str, bytes] | None = None,
 ) -> _Partial:
     """Lint some scopes in this process; each scope is independent of the others."""
@@ -456,7 +459,7 @@ def _lint_scopes(
         partial.findings += [engine.from_problem(p, directory) for p in problems]
         partial.findings += engine.run_scope(scope, partial.checked)
         partial.claims += engine.claims(scope)
-    partial.findings = [f for f in partial.findings if _involves(f, targets)]
+    partial.findings = [f for f in partial.findings if _involves(f, targets, bereaved)]
     return partial
 
 
@@ -472,31 +475,38 @@ def lint(
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     overlay: Mapping[str, bytes] | None = None,
+    deleted: list[str] | None = None,
 ) -> Report:
     """Lint every scope the targets touch; keep the findings that involve a target.
 
-    ``overlay`` gives the content of some files (rel -> bytes) instead of what is on disk: an
-    editor's unsaved buffers. Scopes share nothing, so a repository of many tenants is split
-    across processes."""
-    directories = ScopeFinder(Loader(root, *globs, overlay=overlay)).scopes_for(targets or [""])
+    ``deleted`` names files a commit removes: the scopes they leave are linted too, with all
+    their findings (see ``reach``). ``overlay`` gives the content of some files (rel -> bytes)
+    instead of what is on disk: an editor's unsaved buffers. Scopes share nothing, so a
+    repository of many tenants is split across processes."""
+    extent = reach(ScopeFinder(Loader(root, *globs, overlay=overlay)), targets, deleted, globs, overlay)
+    directories, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     workers = _workers(len(directories))
+    arguments = (targets, rules, as_of, globs, bereaved, overlay)
     if workers == 1:
-        partials = [_lint_scopes(root, directories, targets, rules, as_of, globs, overlay)]
+        partials = [_lint_scopes(root, directories, *arguments)]
     else:
         from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for big repositories
 
         chunks = [directories[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [
-                pool.submit(_lint_scopes, root, c, targets, rules, as_of, globs, overlay) for c in chunks if c
-            ]
+            futures = [pool.submit(_lint_scopes, root, c, *arguments) for c in chunks if c]
             partials = [f.result() for f in futures]
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
+    if claims and targets and "" not in targets:
+        # a changed-file run: compare with what the other scopes claim, read from an index
+        from linter.lint.claims_index import claims_elsewhere
+
+        claims += claims_elsewhere(Engine(rules, as_of), root, globs, set(directories), claims, overlay)
     if claims:
         across = Engine(rules, as_of).cross_findings(claims)
-        partials.append(_Partial(findings=[f for f in across if _involves(f, targets)]))
+        partials.append(_Partial(findings=[f for f in across if _involves(f, targets, bereaved)]))
     findings: list[Finding] = []
     comments: dict[str, tuple[SuppressionComment, ...]] = {}
     for partial in partials:
@@ -520,8 +530,8 @@ def lint(
     return report
 
 
-def _involves(finding: Finding, targets: list[str]) -> bool:
-    return any(involves_path(p, targets) for p in finding.paths)
+def _involves(finding: Finding, targets: list[str], bereaved: frozenset[str] = frozenset()) -> bool:
+    return finding.scope in bereaved or any(involves_path(p, targets) for p in finding.paths)
 
 
 def involves_path(path: str, targets: list[str]) -> bool:

@@ -94,3 +94,25 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
+
+
+def deleted_in_git(root: Path) -> list[str] | None:
+    """Files under ``root`` (relative to it, ``/`` separators) that the commit being made
+    deletes: staged deletions, or between PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF when
+    pre-commit runs on a range (``pre-commit run --from-ref A --to-ref B``, pre-push). A moved
+    file counts as deleted where it was. None when ``root`` is not in a git work tree."""
+    import subprocess
+
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    compared = [f"{from_ref}...{to_ref}"] if from_ref and to_ref else ["--cached"]
+    command = ["git", "diff", *compared, "--name-only", "-z", "--no-renames", "--no-ext-diff"]
+    try:
+        proc = subprocess.run(
+            [*command, "--diff-filter=D", "--relative"], cwd=root, capture_output=True, check=False
+        )
+    except OSError:
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [n for n in names if n and not (root / n).exists()]
