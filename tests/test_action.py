@@ -158,12 +158,16 @@ def test_the_action_on_the_renewed_example(runner: Runner, tmp_path: Path) -> No
         assert location["uriBaseId"] == "%SRCROOT%"
         assert (workspace / location["uri"]).is_file()
 
-    # the job summary: the verdict and every finding
+    # the job summary: the verdict, every finding, and the mail flow with the broken edge in red
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## exolint\n\nA finding reaches fail-on error: this step fails.\n")
-    assert "tenants/contoso/exo/inbound-connector.yaml:10:1: EX601 [error]" in text
-    assert "tenants/contoso/exo/outbound-connector.yaml:10:1: EX205 [error]" in text
+    assert text.count("## exolint") == 1
+    assert "| tenants/contoso/exo/inbound-connector.yaml:10 | EX601 |" in text
+    assert "| tenants/contoso/exo/outbound-connector.yaml:10 | EX205 |" in text
     assert "2 findings (2 errors)" in text
+    assert "### Mail flow of tenants/contoso" in text
+    chart = text.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
+    assert "5.7.64" in chart and "EX601" in chart
 
 
 @pytest.mark.slow
