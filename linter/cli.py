@@ -1,8 +1,8 @@
 """Command line: the parser, one dispatch table (``linter.commands.COMMANDS``), and exit codes.
 
 This is the only place that decides exit codes: 0 when nothing reaches the fail-on severity, 1
-when something does, 2 for a usage, configuration or internal error. Never a traceback unless
-``--debug``.
+when something does, 2 for a usage, configuration or internal error, and 141 (as for SIGPIPE)
+when the reader of standard output went away. Never a traceback unless ``--debug``.
 
 Start-up is kept small: ``--version`` imports nothing else, ``--help`` lists the commands from
 ``linter.commands.HELP`` without importing them, and only the module of the command being run is
@@ -11,6 +11,7 @@ imported and given its arguments (tests/test_startup.py holds the import budget)
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import argparse
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a Unix tool whose reader went away
 
 
 def _command_named(args: Sequence[str]) -> str | None:
@@ -73,7 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, "run"):
             parser.print_help()
             return EXIT_USAGE
-        return EXIT_FINDINGS if args.run(args) else EXIT_CLEAN
+        failed = args.run(args)
+        sys.stdout.flush()  # here, so that a closed pipe is seen here and not at exit
+        return EXIT_FINDINGS if failed else EXIT_CLEAN
+    except BrokenPipeError:
+        # The reader (`| head`) has all it wanted: end quietly, and let nothing more be written
+        # to the pipe when Python flushes standard output at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except UsageError as exc:
         from linter.domain.untrusted import printable  # only a run that fails needs it
 

@@ -203,6 +203,7 @@ class Problem:
     obj: Object | None = None  # the definition it is about, once there is one
     pointer: Pointer = ()  # the property inside ``obj``
     about: tuple[str, ...] = ()  # properties whose value it leaves unknown (Scope.unsure)
+    related: tuple[Location, ...] = ()  # other places it names (the first of two definitions)
 
 
 @dataclass(frozen=True)

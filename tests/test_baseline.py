@@ -137,3 +137,24 @@ def test_diff_base_with_a_lint_root_below_the_repository(cli, tmp_path: Path) ->
     code, out, err = cli(root, "check", "--root", str(root), "--diff-base", "HEAD", "--format", "json")
     assert code == 1, err
     assert ("EX601", f"contoso/{INBOUND}") in {(f["rule_id"], f["path"]) for f in json.loads(out)["findings"]}
+
+
+def test_diff_base_names_the_deleted_inbound_connector(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    (repo / INBOUND).unlink()
+    git(repo, "commit", "-qam", "drop the inbound connector")
+    code, out, _ = cli(repo, "check", "--diff-base", "HEAD~1")
+    assert code == 1, out
+    (line,) = [line for line in out.splitlines() if " EX605 " in line]
+    assert line.startswith("onprem/send-connector.yaml:4:1: EX605 [error]")
+    assert "has no inbound connector at all" in line
+    assert line.endswith(
+        'Since HEAD~1, the change deleted Inbound connector "Inbound from '
+        f'4f2c8a6e-1d3b-4c5a-9e7f-2b8d0c6a1e94" ({INBOUND}).'
+    )
+
+
+def test_diff_base_does_not_call_a_renewal_a_deletion(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    renew(repo)
+    code, out, _ = cli(repo, "check", "--diff-base", "HEAD")
+    assert code == 1 and "EX601" in out
+    assert "deleted" not in out

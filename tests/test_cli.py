@@ -154,7 +154,7 @@ def test_longest_prefix_wins(rule_id: str, select: list[str], ignore: list[str],
         (["check", "--format", "xml"], "invalid choice: 'xml'"),
         (["check", "--select", "ZZ9"], "ZZ9: no rule id starts with this"),
         (["check", "--as-of", "tomorrow"], "'tomorrow' is not a date"),
-        (["explain", "EX999"], "EX999: neither a rule id nor an NDR code"),
+        (["explain", "EX999"], "EX999: neither a rule id or prefix nor an NDR code"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )

@@ -95,9 +95,12 @@ def test_options_change_a_threshold(cli, write) -> None:  # type: ignore[no-unty
             "ignore: [EX1]\nseverity: {EX012: fatal}\n",
             ".exolint.yaml:2: severity/EX012: 'fatal' is not one of",
         ),
-        ("nonsense: 1\n", ".exolint.yaml:1: the configuration: Additional properties are not allowed"),
+        ("nonsense: 1\n", ".exolint.yaml:1: nonsense: not a setting (settings here: include, exclude,"),
         ("severity: {EX999: error}\n", ".exolint.yaml:1: EX999 is not a rule"),
-        ("options:\n  EX503: {dayz: 3}\n", ".exolint.yaml:2: options of EX503: Additional properties"),
+        (
+            "options:\n  EX503: {dayz: 3}\n",
+            ".exolint.yaml:2: options of EX503: dayz is not an option (options: within_days,",
+        ),
         ("ignore: [EX1\n", ".exolint.yaml:2: "),
     ],
 )

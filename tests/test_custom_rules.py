@@ -49,7 +49,7 @@ examples:
           Name: From Fabrikam
           Comment: mail from Fabrikam during the merger
 """
-"""The README's minimal rule file."""
+"""The minimal rule file of docs/custom-rules.md."""
 
 
 def policy_repo(root: Path, rules: dict[str, str] | None = None, policies: Path | None = POLICIES) -> Path:
@@ -80,8 +80,8 @@ def test_the_example_policies_hold(cli, tmp_path: Path, args: tuple[str, ...]) -
 def test_the_readme_minimal_rule_holds_and_is_the_readmes(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = policy_repo(tmp_path, {"AB101-inbound-comment.yaml": MINIMAL}, policies=None)
     assert cli(root, "test-rules") == (0, "1 rule, 2 examples: all hold\n", "")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert f"```yaml\n{MINIMAL}```" in readme
+    page = (REPO / "docs" / "custom-rules.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{MINIMAL}```" in page
 
 
 @pytest.mark.parametrize(

@@ -411,3 +411,79 @@ def test_receive_log_reads_replies_from_the_server_side(
     assert f'ok: session 08DE2C1A5B3F7E01 at 2026-11-26T09:00:00.100Z on connector "{frontend}" from' in out
     assert "certificate received: CN=mail.protection.outlook.com" in out
     assert "response: 250 2.6.0 Queued mail for delivery" in out
+
+
+# --- which deployment a log belongs to --------------------------------------------------------
+
+
+@pytest.fixture
+def msp(tmp_path: Path) -> Path:
+    """Two deployments whose send connectors have one name: Contoso as the wizard left it, and
+    Northwind after the renewal under a new name."""
+    root = tmp_path / "msp"
+    shutil.copytree(HEALTHY, root / "tenants" / "contoso")
+    shutil.copytree(RENEWED, root / "tenants" / "northwind")
+    tenant = root / "tenants" / "northwind" / "tenant.yaml"
+    tenant.write_text(tenant.read_text(encoding="utf-8").replace("Name: contoso.", "Name: northwind."))
+    return root
+
+
+def test_the_log_certificate_picks_the_deployment(
+    tmp_path: Path, msp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = write_log(tmp_path, session_rows("08DE2C1A5B3F7D01", certificate(RENEWED), RELAY_DENIED))
+    code, out, _ = run(capsys, str(log), "--root", str(msp))
+    assert code == 1
+    assert "deployment: tenants/northwind (tenant northwind.onmicrosoft.com)" in out
+    assert "-TlsSenderCertificateName smtp.contoso.com" in out  # the first deployment would say "covered"
+
+
+def test_the_current_deployment_comes_first(
+    tmp_path: Path, msp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = write_log(tmp_path, session_rows("08DE2C1A5B3F7D01", certificate(RENEWED), RELAY_DENIED))
+    monkeypatch.chdir(msp / "tenants" / "contoso" / "exo")
+    code, out, _ = run(capsys, str(log), "--root", str(msp))
+    assert code == 1
+    assert "deployment: tenants/contoso (tenant contoso.onmicrosoft.com)" in out
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, str(log), "--root", str(msp / "tenants" / "contoso"))
+    assert "deployment:" not in out  # one deployment under that root: nothing to choose
+    assert f'Inbound connector "{INBOUND}" accepts TLS certificate name mail.contoso.com' in out
+
+
+def test_a_deployment_that_cannot_be_told_is_not_guessed(
+    tmp_path: Path, msp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from linter.commands.test_rules.certgen import build
+    from linter.load.certs import read_certificate_file
+
+    generated = build({"other": {"subject": "CN=relay.contoso.com", "san": ["relay.contoso.com"]}})
+    (unknown,), _ = read_certificate_file("other.cer", generated["other"].pem())
+    log = write_log(tmp_path, session_rows("08DE2C1A5B3F7D01", unknown, RELAY_DENIED))
+    code, out, _ = run(capsys, str(log), "--root", str(msp), "--format", "json")
+    assert code == 1
+    (result,) = json.loads(out)["results"]
+    assert result["deployment"] is None and result["fixes"] == []
+    (note,) = result["notes"]
+    assert f'connector "{CONNECTOR}" is defined in 2 deployments' in note
+    assert "tenants/contoso (tenant contoso.onmicrosoft.com); tenants/northwind" in note
+    assert f"thumbprint {unknown.thumbprint}" in note
+
+
+def test_ehlo_reply_names_the_remote_host_without_its_reply_code(
+    tmp_path: Path, renewed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = session_rows("08DE2C1A5B3F7D01", certificate(RENEWED), RELAY_DENIED)
+    reply = "250-AM4PEPF00012345.mail.protection.outlook.com Hello [203.0.113.25]"
+    lines = [
+        line.replace("250  AM0EUR02FT012.mail.protection.outlook.com Hello [203.0.113.25] STARTTLS", reply)
+        for line in lines
+    ]
+    lines = [
+        line.replace("220 AM0EUR02FT012.mail.protection.outlook.com Microsoft", "220 Microsoft")
+        for line in lines
+    ]
+    _, out, _ = run(capsys, str(write_log(tmp_path, lines)), "--root", str(renewed), "--format", "json")
+    (result,) = json.loads(out)["results"]
+    assert result["remote_names"] == ["am4pepf00012345.mail.protection.outlook.com"]

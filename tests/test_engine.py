@@ -62,6 +62,20 @@ def test_a_file_target_loads_only_its_scope(write, rules) -> None:  # type: igno
     assert report.scopes == 1
 
 
+def test_an_unsaved_file_is_read_where_it_would_stand(write, rules) -> None:  # type: ignore[no-untyped-def]
+    """An editor's buffer of a file not on disk (in a folder not on disk either) joins its scope;
+    one under a hidden folder stays out, as it would on disk."""
+    root = write({"contoso/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n"})
+    overlay = {
+        "contoso/exo/new/inbound.yaml": INBOUND.format(name="C").encode(),
+        "contoso/.drafts/inbound.yaml": INBOUND.format(name="D").encode(),
+    }
+    report = lint(root, ["contoso/exo/new/inbound.yaml"], rules, overlay=overlay)
+    assert [(f.rule_id, f.path) for f in report.findings] == [("EX101", "contoso/exo/new/inbound.yaml")]
+    assert report.files == 2
+    assert not (root / "contoso" / "exo").exists()
+
+
 def test_files_without_a_tenant_above_them_form_the_root_scope(write, rules) -> None:  # type: ignore[no-untyped-def]
     root = write(
         {
@@ -140,8 +154,13 @@ def test_claims_are_compared_across_scopes_in_parallel_runs_too(
         ("EX701", "t0/inbound.yaml", ["t5/inbound.yaml"]),
         ("EX701", "t5/inbound.yaml", ["t0/inbound.yaml"]),
     ]
-    # a run over one tenant's file sees only that tenant: nothing to compare with
-    assert [f for f in lint(root, ["t0/inbound.yaml"], rules).findings if f.rule_id == "EX701"] == []
+    # a run over one tenant's file lints that tenant alone, and still compares its claims with
+    # the others' (read from the index): both sides of the clash involve the file
+    alone = [
+        (f.path, f.scope) for f in lint(root, ["t0/inbound.yaml"], rules).findings if f.rule_id == "EX701"
+    ]
+    assert alone == [("t0/inbound.yaml", "t0"), ("t5/inbound.yaml", "t5")]
+    assert [f for f in lint(root, ["t1/inbound.yaml"], rules).findings if f.rule_id == "EX701"] == []
 
 
 def test_file_targets_are_matched_by_their_directories() -> None:

@@ -341,13 +341,13 @@ def test_rule_schema_repair(rules, repair: dict[str, str], valid: bool) -> None:
 
 def test_the_rules_with_a_mechanical_repair_declare_it(rules) -> None:  # type: ignore[no-untyped-def]
     declared = {r.id for r in rules if r.repair}
-    assert declared == {"EX012", "EX205", "EX206", "EX401", "EX601", "EX602"}
+    assert declared == {"EX012", "EX205", "EX206", "EX401", "EX512", "EX601", "EX602"}
 
 
 def fail_cases() -> list[object]:
     return [
         pytest.param(path, id=f"{path.parent.parent.name}-{path.stem}")
-        for rule_id in ("EX012", "EX205", "EX206", "EX401", "EX601", "EX602")
+        for rule_id in ("EX012", "EX205", "EX206", "EX401", "EX512", "EX601", "EX602")
         for path in sorted((FIXTURES / rule_id / "fail").glob("*.yaml"))
     ]
 

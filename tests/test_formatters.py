@@ -67,7 +67,11 @@ def test_sarif_of_the_renewed_example(sarif_schema, rules, tmp_path: Path) -> No
     [result] = [r for r in run["results"] if r["ruleId"] == "EX601"]
     assert ids[result["ruleIndex"]] == "EX601"
     location = result["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"] == {"uri": "contoso-renewed-certificate/exo/inbound-connector.yaml"}
+    assert location["artifactLocation"] == {
+        "uri": "contoso-renewed-certificate/exo/inbound-connector.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert set(run["originalUriBaseIds"]) == {"%SRCROOT%"}
     assert location["region"] == {"startLine": 10, "startColumn": 1, "endLine": 10, "endColumn": 43}
     assert len(result["partialFingerprints"]["exolint/v1"]) == 16
     related = {r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]}
@@ -75,6 +79,52 @@ def test_sarif_of_the_renewed_example(sarif_schema, rules, tmp_path: Path) -> No
     rule = run["tool"]["driver"]["rules"][result["ruleIndex"]]
     assert rule["helpUri"].endswith("#ex601-sender-certificate-covered")
     assert "### Why it matters" in rule["help"]["markdown"]
+
+
+def test_ci_formats_name_files_from_the_top_of_the_repository(cli, sarif_schema, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With --root sub/dir, GitHub and GitLab still need paths from the repository's top."""
+    shutil.copytree(RENEWED, tmp_path / "tenants" / "contoso")
+    (tmp_path / ".git").mkdir()
+    out = tmp_path / "out"
+    code, annotations, _ = cli(
+        tmp_path,
+        *("check", "--root", "tenants/contoso", "--as-of", "2026-11-26"),
+        *("--format", "sarif", "--output", str(out / "x.sarif"), "--format", "github"),
+        *(
+            "--format",
+            "gitlab",
+            "--output",
+            str(out / "cq.json"),
+            "--format",
+            "junit",
+            "--output",
+            str(out / "j.xml"),
+        ),
+        *("--format", "json", "--output", str(out / "x.json")),
+    )
+    assert code == 1
+    assert "file=tenants/contoso/exo/inbound-connector.yaml,line=10" in annotations
+    sarif = json.loads((out / "x.sarif").read_text(encoding="utf-8"))
+    sarif_schema.validate(sarif)
+    result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "EX601")
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "tenants/contoso/exo/inbound-connector.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert (tmp_path / result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).is_file()
+    related = {r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]}
+    assert "tenants/contoso/certs/smtp.contoso.com.cer" in related
+    gitlab = json.loads((out / "cq.json").read_text(encoding="utf-8"))
+    assert {i["location"]["path"] for i in gitlab} == {
+        "tenants/contoso/exo/inbound-connector.yaml",
+        "tenants/contoso/exo/outbound-connector.yaml",
+    }
+    assert "tenants/contoso/exo/inbound-connector.yaml:10:1: EX601" in (out / "j.xml").read_text(
+        encoding="utf-8"
+    )
+    # JSON keeps lint-root paths, as baselines and fingerprints name files
+    findings = json.loads((out / "x.json").read_text(encoding="utf-8"))["findings"]
+    assert findings[0]["path"] == "exo/inbound-connector.yaml"
 
 
 def test_sarif_of_a_clean_run_has_empty_results(sarif_schema, rules, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

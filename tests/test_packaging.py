@@ -20,6 +20,9 @@ import pytest
 from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # builds a virtualenv and installs exolint into it
+
 EX601_LOCATION = "contoso-renewed-certificate/exo/inbound-connector.yaml:10:1: EX601 [error]"
 EX205_LOCATION = "contoso-renewed-certificate/exo/outbound-connector.yaml:10:1: EX205 [error]"
 AS_OF = ("--as-of", "2026-11-26")  # the examples' certificates expire; judge them on a fixed day

@@ -9,7 +9,7 @@ Two ways of pointing pre-commit at this repository:
   *temporary store of its own* on every call (``Store(tempdir)`` in ``commands/try_repo.py``;
   ``PRE_COMMIT_HOME`` is not used for it), about ten seconds a call here. For a dirty working
   tree it clones HEAD and commits the staged files and the modified *tracked* files on top (a
-  shadow commit); untracked files are left out. ``test_try_repo_*`` checks both cases once.
+  shadow commit); untracked files are left out. test_precommit_try_repo.py checks both cases once.
 - ``pre-commit run --config`` with a configuration naming a snapshot of this working tree
   (tracked and untracked-but-not-ignored files, committed into a repository of its own) at its
   commit: the same ``run`` code path that try-repo ends in, but with the store in a
@@ -30,6 +30,9 @@ import pytest
 from worktree import clean_env, working_tree_files
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
 HEALTHY = REPO / "examples" / "contoso-healthy"
 RENEWED = REPO / "examples" / "contoso-renewed-certificate"
 POLICIES = REPO / "examples" / "policies"
@@ -136,10 +139,9 @@ def pre_commit(home: Path, cwd: Path, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
-    base = tmp_path_factory.mktemp("pre-commit")
-    home = base / "home"
-    snapshot = base / "exolint"
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This working tree, committed into a git repository of its own."""
+    snapshot = tmp_path_factory.mktemp("snapshot") / "exolint"
     snapshot.mkdir()
     for rel in working_tree_files(REPO):
         target = snapshot / rel
@@ -147,6 +149,13 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
         shutil.copy2(REPO / rel, target, follow_symlinks=False)
     init_repo(snapshot)
     commit(snapshot, "snapshot of the working tree under test")
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def hooks(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Hooks:
+    base = tmp_path_factory.mktemp("pre-commit")
+    home = base / "home"
     rev = git(snapshot, "rev-parse", "HEAD").strip()
     config = base / "pre-commit-config.yaml"
     hooks = [{"id": "exolint", "args": AS_OF}, {"id": "exolint-all", "args": AS_OF}, {"id": "exolint-rules"}]
@@ -285,39 +294,61 @@ def test_rules_hook_runs_the_examples_of_changed_rule_files(hooks: Hooks, deploy
     )
 
 
-def test_try_repo_fresh_clone_and_dirty_tree(hooks: Hooks, deployment: Path, tmp_path: Path) -> None:
-    copy_tree(RENEWED, deployment)
-    commit(deployment, "Renew the transport certificate as smtp.contoso.com")
+FABRIKAM = {
+    "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
+    "tenants/fabrikam/exo/inbound-connector.yaml": (
+        "kind: InboundConnector\nName: Inbound from fabrikam on-premises\nConnectorType: OnPremises\n"
+        'SenderDomains: ["*"]\nSenderIPAddresses: [203.0.113.25]\n'
+    ),
+}
+CONTOSO_INBOUND = f"tenants/contoso/{INBOUND}"
 
-    # A fresh clone: try-repo uses its HEAD as it is.
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", str(hooks.repo), str(clone))
-    clean = pre_commit(
-        hooks.home, deployment, "try-repo", str(clone), "exolint", "--all-files", "--color", "never"
-    )
-    assert "uncommitted changes" not in clean.output
-    assert clean.code == 1, clean.output
-    assert clean.hook_exit_code() == 1, clean.output
-    # try-repo takes no hook arguments, so judge only the rules that do not depend on the date
-    assert [f for f in clean.findings() if f[3] in ("EX601", "EX205")] == RENEWAL, clean.output
 
-    # A dirty working tree: an uncommitted edit of a tracked file is part of what try-repo runs.
-    (rule,) = (clone / "rules").glob("**/EX601-*.yaml")
-    text = rule.read_text(encoding="utf-8")
-    assert text.count("\nseverity: error\n") == 1
-    rule.write_text(text.replace("\nseverity: error\n", "\nseverity: warning\n"), encoding="utf-8")
-    dirty = pre_commit(
-        hooks.home,
-        deployment,
-        "try-repo",
-        str(clone),
-        "exolint",
-        "--all-files",
-        "--verbose",
-        "--color",
-        "never",
+@pytest.fixture
+def msp(tmp_path: Path) -> Path:
+    """An MSP repository: Contoso's healthy deployment and Fabrikam's, each under tenants/."""
+    path = tmp_path / "msp"
+    init_repo(path)
+    shutil.copytree(HEALTHY, path / "tenants" / "contoso", copy_function=shutil.copy)
+    for rel, text in FABRIKAM.items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text, encoding="utf-8")
+    commit(path, "Contoso and Fabrikam")
+    return path
+
+
+def test_changed_file_that_takes_another_tenants_address_is_blocked(hooks: Hooks, msp: Path) -> None:
+    inbound = msp / CONTOSO_INBOUND
+    inbound.write_text(
+        inbound.read_text(encoding="utf-8") + "SenderIPAddresses: [203.0.113.25]\n", encoding="utf-8"
     )
-    assert "Creating temporary repo with uncommitted changes" in dirty.output, dirty.output
-    assert dirty.code == 1, dirty.output  # EX205 still fails
-    renewal = [f for f in dirty.findings() if f[3] in ("EX601", "EX205")]
-    assert renewal == [(INBOUND, 10, 1, "EX601", "warning"), RENEWAL[1]], dirty.output
+    git(msp, "add", CONTOSO_INBOUND)
+    assert staged(msp) == [CONTOSO_INBOUND]
+    result = run_hook(hooks, msp, "exolint")  # only the staged file: Fabrikam's scope is not linted
+    assert result.code == 1, result.output
+    assert result.hook_exit_code() == 1, result.output
+    clashes = [(f[0], f[3], f[4]) for f in result.findings() if f[3] == "EX701"]
+    assert clashes == [
+        (CONTOSO_INBOUND, "EX701", "error"),
+        ("tenants/fabrikam/exo/inbound-connector.yaml", "EX701", "error"),
+    ], result.output
+    assert "tenant fabrikam.onmicrosoft.com" in result.output
+
+
+def test_deleting_the_inbound_connector_is_blocked(hooks: Hooks, deployment: Path) -> None:
+    # pre-commit passes no deleted file; the hook runs anyway and asks git for deletions
+    unrelated = deployment / "README.md"
+    unrelated.write_text("Contoso's mail flow\n", encoding="utf-8")
+    git(deployment, "add", "README.md")
+    control = run_hook(hooks, deployment, "exolint")
+    assert control.code == 0 and control.status("exolint") == "Passed", control.output
+    commit(deployment, "A README")
+
+    git(deployment, "rm", "-q", INBOUND)
+    assert staged(deployment) == [INBOUND]
+    result = run_hook(hooks, deployment, "exolint")
+    assert result.code == 1, result.output
+    assert result.status("exolint") == "Failed", result.output
+    assert result.hook_exit_code() == 1, result.output
+    assert result.findings() == [(SEND, 4, 1, "EX605", "error")], result.output
+    assert "has no inbound connector at all" in result.output and "550 5.7.64" in result.output

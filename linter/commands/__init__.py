@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "test-rules": "test_rules",
     "rules": "rules",
     "explain": "explain",
+    "schema": "schema",
     "import": "importer",
     "diagnose": "diagnose",
     "fix": "fix",

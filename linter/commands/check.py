@@ -57,9 +57,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="list suppressed findings too (text) and include them, marked, in SARIF",
     )
     parser.add_argument(
+        "--git-deletions",
+        action="store_true",
+        help="also lint the deployments that lose a file in the commit being made (staged deletions, or "
+        "PRE_COMMIT_FROM_REF...PRE_COMMIT_TO_REF); with no PATH, only those (the pre-commit hook's mode)",
+    )
+    parser.add_argument(
         "--diff-base",
         metavar="REF",
         help="report only findings that the git commit REF does not have (for pull requests)",
+    )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when the directories hold no definitions or certificates (default: exit 2)",
     )
 
 
@@ -100,31 +111,98 @@ def run(args: argparse.Namespace) -> bool:
     from linter.report.formatters import FORMATTERS
 
     report = lint(args)
+    if not (args.allow_empty or args.git_deletions) and _nothing_found(report, args.paths):
+        where = " ".join(args.paths) or f"the lint root {lint_root(args)}"
+        raise UsageError(
+            f"{where}: no definitions or certificates found, so nothing was checked; point exolint at "
+            "the folder that holds them, or pass --allow-empty to accept an empty run"
+        )
     if args.baseline or args.diff_base:
-        from linter.report.baseline import new_findings
+        import tempfile
 
-        findings, known = new_findings(report.findings, _known_before(args))
+        from linter.report.baseline import name_deletions, new_findings
+
+        with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
+            base = Path(directory)
+            findings, known = new_findings(report.findings, _known_before(args, base))
+            if args.diff_base and findings:
+                config = configuration(args)
+                globs = (config.include, config.exclude)
+                findings = name_deletions(findings, lint_root(args), base, args.diff_base, globs)
         report = replace(report, findings=findings, known=known)
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
+    root = lint_root(args)
     if any(name == "markdown" for name, _ in outputs):
         from linter.report.flow import pictures
 
-        root, config = lint_root(args), configuration(args)
+        config = configuration(args)
         globs = (config.include, config.exclude)
         drawn = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
         report = replace(report, pictures=drawn)
     for name, destination in outputs:
+        shown = _rebased(report, root, _path_base(name, root))
         if destination is None:
             color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            sys.stdout.write(FORMATTERS[name](report, color=color, show_suppressed=args.show_suppressed))
+            sys.stdout.write(FORMATTERS[name](shown, color=color, show_suppressed=args.show_suppressed))
         else:
-            text = FORMATTERS[name](report, color=False, show_suppressed=args.show_suppressed)
+            text = FORMATTERS[name](shown, color=False, show_suppressed=args.show_suppressed)
             write_atomic(Path(destination), text)
     fail_on = args.fail_on or configuration(args).fail_on or "error"
     if fail_on == "none":
         return False
     threshold = SEVERITY_RANK[fail_on]
     return any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
+
+
+CI_FORMATS = ("sarif", "github", "gitlab", "junit")
+
+
+def _path_base(format_name: str, root: Path) -> Path:
+    """What a format's paths are relative to. Text: the working directory, as ruff prints them, so
+    that a terminal or an editor opens them from where exolint ran. The formats a CI service reads:
+    the top of the git work tree, which is how GitHub and GitLab name a repository's files, also
+    under ``--root sub/dir``. JSON: the lint root, as findings and baselines name files."""
+    from linter.load.files import find_root
+
+    if format_name == "text":
+        return Path.cwd().resolve()
+    if format_name in CI_FORMATS:
+        return find_root(root)
+    return root
+
+
+def _rebased(report: Report, root: Path, base: Path) -> Report:
+    """The report with its findings' root-relative paths made relative to ``base``."""
+    import dataclasses
+
+    if base == root:
+        return report
+
+    def moved(path: str) -> str:
+        return Path(os.path.relpath(root / path, base)).as_posix()
+
+    findings = [
+        dataclasses.replace(
+            f,
+            path=moved(f.path),
+            related=tuple(dataclasses.replace(r, path=moved(r.path)) for r in f.related),
+        )
+        for f in report.findings
+    ]
+    suppressed = [
+        dataclasses.replace(s, finding=dataclasses.replace(s.finding, path=moved(s.finding.path)))
+        for s in report.suppressed
+    ]
+    return dataclasses.replace(report, findings=findings, suppressed=suppressed)
+
+
+def _nothing_found(report: Report, paths: list[str]) -> bool:
+    """A run over directories (the default) that found nothing to lint: a CI gate pointed at the
+    wrong folder must not pass quietly. Named files, as pre-commit passes them, may hold none, and
+    so may a commit that touches no definition (--git-deletions, the hook's run on every commit)."""
+    if report.objects or report.certificates or report.findings or report.suppressed:
+        return False
+    return all(Path(p).is_dir() for p in paths)
 
 
 def lint_root(args: argparse.Namespace) -> Path:
@@ -232,11 +310,11 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
+    deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
+    globs = (config.include, config.exclude)
     run = {r.id for r in rules}
     cache = None if root_override else _cache(args, root, config, [r for r in definitions if r.id in run])
-    report = lint_scopes(
-        root_override or root, found, rules, args.as_of, (config.include, config.exclude), cache=cache
-    )
+    report = lint_scopes(root_override or root, found, rules, args.as_of, globs, deleted=deleted, cache=cache)
     return finish(
         report,
         config,
@@ -248,10 +326,20 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     )
 
 
-def _known_before(args: argparse.Namespace) -> frozenset[str]:
-    """Fingerprints of the baseline file and of the --diff-base commit's findings."""
-    import tempfile
+def _deleted(root: Path) -> list[str]:
+    """The definition and certificate files under the root that the commit being made deletes."""
+    from linter.load.files import deleted_in_git
+    from linter.load.loader import CERTIFICATE_SUFFIXES, DEFINITION_SUFFIXES
 
+    deleted = deleted_in_git(root)
+    if deleted is None:
+        raise UsageError(f"--git-deletions: {root} is not inside a git work tree")
+    return [d for d in deleted if d.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES)]
+
+
+def _known_before(args: argparse.Namespace, directory: Path) -> frozenset[str]:
+    """Fingerprints of the baseline file and of the --diff-base commit's findings; that commit's
+    files are written into ``directory``."""
     from linter.report.baseline import BaselineError, export_tree, read
 
     known: frozenset[str] = frozenset()
@@ -260,13 +348,12 @@ def _known_before(args: argparse.Namespace) -> frozenset[str]:
             known |= read(args.baseline)
         if args.diff_base:
             root = lint_root(args)
-            with tempfile.TemporaryDirectory(prefix="exolint-base-") as directory:
-                export_tree(root, args.diff_base, Path(directory))
-                base = argparse.Namespace(**vars(args))
-                base.paths = [p for p in args.paths if (Path(directory) / targets(root, [p])[0]).exists()]
-                if args.paths and not base.paths:
-                    return known  # the files are new: everything in them is new
-                known |= {f.fingerprint for f in lint(base, Path(directory)).findings}
+            export_tree(root, args.diff_base, directory)
+            base = argparse.Namespace(**vars(args))
+            base.paths = [p for p in args.paths if (directory / targets(root, [p])[0]).exists()]
+            if args.paths and not base.paths:
+                return known  # the files are new: everything in them is new
+            known |= {f.fingerprint for f in lint(base, directory).findings}
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
     return known

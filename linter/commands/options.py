@@ -16,6 +16,17 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """An invalid choice (a subcommand, a format, a severity) names the closest valid one."""
+        if action.choices is not None and value not in action.choices:
+            from linter.domain.spelling import did_you_mean
+
+            choices = [str(choice) for choice in action.choices]
+            hint = did_you_mean(str(value), choices)
+            raise argparse.ArgumentError(
+                action, f"invalid choice: {value!r}{hint} (choose from {', '.join(choices)})"
+            )
+
 
 REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
 

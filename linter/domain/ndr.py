@@ -52,6 +52,12 @@ NDRS: dict[str, tuple[str, str]] = {
         "domain whose recipients still live on-premises (make it InternalRelay, with an outbound "
         "connector to on-premises).",
     ),
+    "451 4.4.0": (
+        "451 4.4.0 Primary target IP address responded with: 421 4.4.1 Connection timed out",
+        "The on-premises server could not start TLS with the certificate the send connector selects: "
+        "it is not enabled for SMTP (Enable-ExchangeCertificate -Services SMTP), and the send "
+        "protocol log shows TLS negotiation failed with error UnknownCredentials; mail queues.",
+    ),
 }
 
 

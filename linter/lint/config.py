@@ -107,11 +107,7 @@ def load(path: Path | None) -> Config:
         data, line_of = _yaml(path, text)
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        error = errors[0]
-        where = "/".join(str(p) for p in error.absolute_path)
-        raise ConfigError(
-            f"{path}:{line_of(tuple(error.absolute_path))}: {where or 'the configuration'}: {error.message}"
-        )
+        raise ConfigError(_explained(path, errors[0], line_of))
     for index, suppression in enumerate(data.get("suppressions", ())):
         if "until" in suppression:
             try:
@@ -137,6 +133,31 @@ def load(path: Path | None) -> Config:
         data=data,
         line_of=line_of,
     )
+
+
+def _explained(path: Path, error: Any, line_of: Callable[[tuple[Any, ...]], int]) -> str:
+    """``file:line: setting: what is wrong``, at the line of the mistaken key or value, with the
+    closest valid spelling for an unknown key or enum value."""
+    from linter.domain.spelling import did_you_mean
+
+    pointer = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = next(key for key in error.instance if key not in known)
+        where = "/".join(str(p) for p in (*pointer, unknown))
+        hint = did_you_mean(str(unknown), known)
+        return (
+            f"{path}:{line_of((*pointer, unknown))}: {where}: not a setting{hint}"
+            f" (settings here: {', '.join(known)})"
+        )
+    where = "/".join(str(p) for p in pointer) or "the configuration"
+    if error.validator == "enum" and isinstance(error.instance, str):
+        choices = [str(choice) for choice in error.validator_value]
+        return (
+            f"{path}:{line_of(pointer)}: {where}: {error.instance!r} is not one of {', '.join(choices)}"
+            f"{did_you_mean(error.instance, choices)}"
+        )
+    return f"{path}:{line_of(pointer)}: {where}: {error.message}"
 
 
 def _yaml(path: Path, text: str) -> tuple[dict[str, Any], Any]:

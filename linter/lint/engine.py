@@ -17,6 +17,7 @@ from linter import ids
 from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
+from linter.lint.reach import reach
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -89,6 +90,7 @@ class Engine:
             scope,
             obj=obj,
             pointer=pointer,
+            related=problem.related,
             key=(identity or problem.path, pointer_text(pointer) if obj else problem.message),
             repair=_repair(rule, obj, pointer, {"property": str(pointer[0])}) if obj and pointer else None,
         )
@@ -482,21 +484,20 @@ def lint(
     as_of: dt.date | None = None,
     globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     overlay: Mapping[str, bytes] | None = None,
+    deleted: list[str] | None = None,
     cache: Cache | None = None,
 ) -> Report:
-    """Lint every scope the targets touch; keep the findings that involve a target.
-
-    ``overlay``: the content of some files (rel -> bytes) to read instead of the disk (an editor's
-    buffers). A scope the cache saw with the same files and settings is replayed from it. Scopes
-    share nothing, so a repository of many tenants is split across processes."""
+    """Lint every scope the targets touch (and those ``deleted`` files leave, see ``reach``); keep
+    the findings that involve a target. ``overlay``: content read instead of the disk (an editor's
+    buffers). A scope the cache saw with the same files and settings is replayed."""
     named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
     finder = ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
-    directories = finder.scopes_for(targets or [""])
-    partials: list[_Partial] = []
-    keys: dict[str, str] | None = None
+    extent = reach(finder, targets, deleted, globs, overlay)
+    reached, bereaved, targets = extent.directories, extent.bereaved, extent.targets
+    directories, partials, keys = reached, list[_Partial](), None
     if cache is not None:  # forget: the bytes read to hash a scope, when another process lints it
-        partials, keys = cache.replay(finder, directories, _Partial, forget=_workers(len(directories)) > 1)
-        directories = [d for d in directories if d in keys]
+        partials, keys = cache.replay(finder, reached, _Partial, forget=_workers(len(reached)) > 1)
+        directories = [d for d in reached if d in keys]
     workers = _workers(len(directories))
     if workers == 1:
         partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay, named)
@@ -513,15 +514,20 @@ def lint(
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()
     claims = [c for p in partials for c in p.claims]
-    across = Engine(rules, as_of).cross_findings(claims) if claims else []
-    partials.append(_Partial(findings=across))
+    if claims and targets and "" not in targets:
+        # a changed-file run: compare with what the other scopes claim, read from an index
+        from linter.lint.claims_index import claims_elsewhere
+
+        claims += claims_elsewhere(Engine(rules, as_of), root, globs, set(reached), claims, overlay)
+    if claims:
+        partials.append(_Partial(findings=Engine(rules, as_of).cross_findings(claims)))
     findings: list[Finding] = []
     comments: dict[str, tuple[SuppressionComment, ...]] = {}
     for partial in partials:
         files |= partial.files
         comments |= partial.comments
         for finding in partial.findings:
-            if not any(involved(p) for p in finding.paths):
+            if finding.scope not in bereaved and not any(involved(p) for p in finding.paths):
                 continue
             key = (finding.fingerprint, finding.path, finding.line, finding.column, finding.message)
             if key not in seen:

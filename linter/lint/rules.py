@@ -305,7 +305,7 @@ def configure(rules: list[Rule], config: Config) -> list[Rule]:
 
             problems = list(Draft202012Validator(primitive.PARAMS).iter_errors(params))
             if problems:
-                raise ConfigError(f"{where}: options of {rule.id}: {problems[0].message}")
+                raise ConfigError(_options_problem(config, rule.id, problems[0]))
             try:
                 with untrusted():  # the configuration is the repository's
                     rule = replace(rule, params=params, prepared=primitive.prepare(params))
@@ -392,3 +392,18 @@ def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     if select and best_select < 0:
         return False
     return best_select >= best_ignore
+
+
+def _options_problem(config: Config, rule_id: str, error: Any) -> str:
+    """``file:line: options of ID: ...``, at the line of an unknown option, with the closest one."""
+    from linter.domain.spelling import did_you_mean
+
+    if error.validator == "additionalProperties" and not error.path and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = next((key for key in error.instance if key not in known), None)
+        if unknown is not None:
+            return (
+                f"{config.where('options', rule_id, unknown)}: options of {rule_id}: {unknown} is not an "
+                f"option{did_you_mean(str(unknown), known)} (options: {', '.join(known)})"
+            )
+    return f"{config.where('options', rule_id)}: options of {rule_id}: {error.message}"

@@ -73,11 +73,51 @@ def stays_inside(rel: str) -> bool:
     return bool(parts) and parts[0] != "/" and ".." not in parts and "\\" not in rel
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory and rename, so a reader never sees half."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write through a temporary file in the same directory and rename, so a reader never sees half.
+
+    A file that exists keeps its mode (an edited file does not become private, nor a script lose
+    its execute bit); a new file gets the mode ``open()`` would give it (0666 less the umask). Text
+    is written as UTF-8, byte for byte: no line-ending translation."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        tmp.write(data)
+    try:
+        os.chmod(tmp.name, mode)
+        os.replace(tmp.name, path)
+    except OSError:
+        os.unlink(tmp.name)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def deleted_in_git(root: Path) -> list[str] | None:
+    """Files under ``root`` (relative to it, ``/`` separators) that the commit being made
+    deletes: staged deletions, or between PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF when
+    pre-commit runs on a range (``pre-commit run --from-ref A --to-ref B``, pre-push). A moved
+    file counts as deleted where it was. None when ``root`` is not in a git work tree."""
+    import subprocess
+
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    compared = [f"{from_ref}...{to_ref}"] if from_ref and to_ref else ["--cached"]
+    command = ["git", "diff", *compared, "--name-only", "-z", "--no-renames", "--no-ext-diff"]
+    try:
+        proc = subprocess.run(
+            [*command, "--diff-filter=D", "--relative"], cwd=root, capture_output=True, check=False
+        )
+    except OSError:
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [n for n in names if n and not (root / n).exists()]

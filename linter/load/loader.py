@@ -239,9 +239,28 @@ class Loader:
                     subdirs.append(rel)
             elif name.lower().endswith(ALL_SUFFIXES) and (not filtered or self._wanted(rel)):
                 files.append(rel)
+        self._list_unsaved(directory, files, subdirs)
         result = (files, subdirs, problems)
         self._listings[directory] = result
         return result
+
+    def _list_unsaved(self, directory: str, files: list[str], subdirs: list[str]) -> None:
+        """Add the overlay's files that are not on disk (an editor's new, unsaved buffers), and
+        the directories that lead to them, as if they had been saved."""
+        prefix = f"{directory}/" if directory else ""
+        for rel in self.overlay:
+            if not rel.startswith(prefix) or rel in files:
+                continue
+            name, _, below = rel[len(prefix) :].partition("/")
+            if below:
+                sub = prefix + name
+                hidden = name.startswith(".") or name in SKIPPED_DIRECTORIES
+                if sub not in subdirs and not hidden and not self._excluded(sub):
+                    subdirs.append(sub)
+                    subdirs.sort()
+            elif name.lower().endswith(DEFINITION_SUFFIXES + CERTIFICATE_SUFFIXES) and self._wanted(rel):
+                files.append(rel)
+                files.sort()
 
     def _excluded(self, rel: str) -> bool:
         return any(glob_matches(pattern, rel) for pattern in self.exclude)

@@ -27,6 +27,7 @@ from linter.objects.definitions import (
     kind_value,
     label_of,
 )
+from linter.objects.identities import duplicate_identities
 
 T = TypeVar("T")
 
@@ -192,6 +193,7 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
         if problem.obj is not None and problem.about:
             key = id(problem.obj)
             scope.unsure[key] = scope.unsure.get(key, frozenset()) | frozenset(problem.about)
+    problems.extend(duplicate_identities(scope.objects))
     tenants = scope.of("Tenant")
     for extra in tenants[1:]:
         problems.append(
@@ -208,13 +210,21 @@ def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Proble
     return scope, problems
 
 
+def resolve_file(obj: Object) -> str | None:
+    """The root-relative path an object's ``File`` names (relative to its definition file), or
+    None when it names none."""
+    ref = obj.get("File")
+    if not isinstance(ref, str) or not ref:
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
+
+
 def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Problem]) -> None:
     """Certificates named by ``File:`` that lie outside the scope directory (a shared folder)."""
     for obj in scope.objects:
-        ref = obj.get("File")
-        if not isinstance(ref, str) or not ref:
+        ref, target = obj.get("File"), resolve_file(obj)
+        if not isinstance(ref, str) or target is None:
             continue
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(obj.path), ref.replace("\\", "/")))
         where = span(obj.document, obj.raw_pointer(("File",)))
         drive = len(ref) > 1 and ref[1] == ":"  # C:\Certificates\...
         if (

@@ -53,6 +53,55 @@ def read(path: Path) -> frozenset[str]:
     return frozenset(data["findings"])
 
 
+def name_deletions(
+    findings: list[Finding],
+    root: Path,
+    base: Path,
+    ref: str,
+    globs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+) -> list[Finding]:
+    """The findings, each saying which definitions its deployment lost since ``ref`` (whose
+    files lie under ``base``): a finding a change brought is most often the deletion's doing,
+    as when the inbound connector is deleted and relay is refused."""
+    from dataclasses import replace
+
+    lost: dict[str, str] = {}
+    named: list[Finding] = []
+    for finding in findings:
+        if finding.scope not in lost:
+            lost[finding.scope] = _lost(root, base, finding.scope, globs)
+        if lost[finding.scope]:
+            finding = replace(finding, message=f"{finding.message} Since {ref}, {lost[finding.scope]}.")
+        named.append(finding)
+    return named
+
+
+_NOT_LOST = ("Tenant", "ExchangeCertificate")
+"""Kinds whose identity changes without a loss: a Tenant names the deployment, and every renewal
+gives an ExchangeCertificate a new Thumbprint."""
+
+
+def _lost(root: Path, base: Path, scope: str, globs: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+    """What the deployment at ``scope`` defined at the base and defines no more, in words."""
+    from linter.load.loader import Loader
+    from linter.objects.definitions import label_of
+    from linter.objects.scopes import ScopeFinder, build_scope
+
+    now = ScopeFinder(Loader(root, *globs))
+    before = ScopeFinder(Loader(base, *globs))
+    kept = {(o.kind, o.identity.lower()) for o in build_scope(now, scope)[0].objects}
+    gone = [
+        o
+        for o in build_scope(before, before.scope_of(scope))[0].objects
+        if (o.kind, o.identity.lower()) not in kept and o.kind not in _NOT_LOST
+    ]
+    if not gone:
+        return ""
+    listed = "; ".join(f"{label_of(o)} ({o.path})" for o in gone[:5])
+    more = f" and {len(gone) - 5} more" if len(gone) > 5 else ""
+    return f"the change deleted {listed}{more}"
+
+
 def new_findings(findings: list[Finding], known: frozenset[str]) -> tuple[list[Finding], int]:
     """The findings whose fingerprint is not known, and how many were."""
     kept = [f for f in findings if f.fingerprint not in known]

@@ -54,15 +54,35 @@ class Group:
     ids: list[str] = field(default_factory=list)
     last_id: str = ""
     last_started: str = ""
+    deployment: str = ""  # the scope judged against, named when the repository holds several
+
+
+@dataclass(frozen=True)
+class Match:
+    """The deployment a session is judged against, and the connector the log names in it;
+    ``candidates`` lists the deployments that could not be told apart (then ``scope`` is None)."""
+
+    scope: Scope | None
+    connector: Object | None
+    candidates: tuple[str, ...] = ()
 
 
 class Repository:
-    """The definitions the sessions are judged against, loaded on first use."""
+    """The definitions the sessions are judged against, loaded on first use.
 
-    def __init__(self, root: Path) -> None:
+    A repository of many deployments (one scope per tenant) may name a connector alike in
+    several of them. A session is judged against the deployment of ``here`` (the scope of the
+    working directory, or of ``--root`` itself) when it holds the connector; else against the one
+    deployment that holds a connector of that name, narrowed by the certificate thumbprint the
+    log shows when several do; still several, and no deployment is guessed."""
+
+    def __init__(self, root: Path, here: str | None = None) -> None:
         self.root = root
+        self.here = here  # root-relative directory of the working directory, if inside the root
         self._scopes: list[Scope] | None = None
-        self._send: dict[str, tuple[Scope, Object]] = {}
+        self._current: Scope | None = None
+        self._connectors: dict[str, list[tuple[Scope, Object]]] = {}
+        self._matches: dict[tuple[str, str], Match] = {}
 
     def scopes(self) -> list[Scope]:
         if self._scopes is None:
@@ -70,22 +90,69 @@ class Repository:
             from linter.objects.scopes import ScopeFinder, build_scope
 
             finder = ScopeFinder(Loader(self.root))
+            current = finder.scope_of(self.here) if self.here is not None else None
             self._scopes = []
             for directory in finder.scopes_for([""]):
                 scope, _ = build_scope(finder, directory)
-                if scope.objects:
-                    self._scopes.append(scope)
-                    for connector in scope.of("SendConnector"):
-                        self._send.setdefault(connector.identity.lower(), (scope, connector))
+                if not scope.objects:
+                    continue
+                self._scopes.append(scope)
+                if directory == current:
+                    self._current = scope
+                for connector in (*scope.of("SendConnector"), *scope.of("ReceiveConnector")):
+                    self._connectors.setdefault(connector.identity.lower(), []).append((scope, connector))
         return self._scopes
 
-    def lookup(self, connector_id: str) -> tuple[Scope | None, Object | None]:
-        """The scope holding the send connector the log names; with a single scope, that one."""
+    def named(self, connector_id: str) -> list[tuple[Scope, Object]]:
+        """Every deployment's connector of that name."""
+        self.scopes()
+        return self._connectors.get(connector_id.strip().lower(), [])
+
+    def lookup(self, connector_id: str, thumbprint: str = "") -> Match:
+        key = (connector_id.strip().lower(), thumbprint)
+        if key not in self._matches:
+            self._matches[key] = self._lookup(*key)
+        return self._matches[key]
+
+    def _lookup(self, name: str, thumbprint: str) -> Match:
         scopes = self.scopes()
-        found = self._send.get(connector_id.strip().lower())
-        if found is not None:
-            return found
-        return (scopes[0], None) if len(scopes) == 1 else (None, None)
+        named = self._connectors.get(name, [])
+        for scope, connector in named:
+            if scope is self._current:
+                return Match(scope, connector)
+        if len(named) == 1:
+            return Match(*named[0])
+        if named:
+            holding = [(s, c) for s, c in named if _holds(s, thumbprint)]
+            if len(holding) == 1:
+                return Match(*holding[0])
+            return Match(None, None, tuple(_shown(s) for s, _ in (holding or named)))
+        if self._current is not None:
+            return Match(self._current, None)
+        if len(scopes) == 1:
+            return Match(scopes[0], None)
+        holding_scopes = [s for s in scopes if _holds(s, thumbprint)]
+        if len(holding_scopes) == 1:
+            return Match(holding_scopes[0], None)
+        return Match(None, None, tuple(_shown(s) for s in holding_scopes))
+
+
+def _here(root: Path) -> str | None:
+    """The working directory relative to the root ("" for the root), None when outside it."""
+    here = Path.cwd().resolve()
+    if here == root:
+        return ""
+    return here.relative_to(root).as_posix() if root in here.parents else None
+
+
+def _holds(scope: Scope, thumbprint: str) -> bool:
+    return bool(thumbprint) and any(c.thumbprint == thumbprint for c in scope.certificates)
+
+
+def _shown(scope: Scope) -> str:
+    tenant = scope.tenant
+    where = scope.directory or "the repository root"
+    return f"{where} (tenant {tenant.identity})" if tenant is not None else where
 
 
 def run(args: argparse.Namespace) -> bool:
@@ -100,7 +167,7 @@ def run(args: argparse.Namespace) -> bool:
     root = (args.root or find_root(Path.cwd())).resolve()
     if not root.is_dir():
         raise UsageError(f"{args.root}: the repository root must be a directory")
-    repository = Repository(root)
+    repository = Repository(root, _here(root))
     stats = Stats()
     groups: dict[tuple[str, ...], Group] = {}
     to_exo = 0
@@ -119,6 +186,10 @@ def run(args: argparse.Namespace) -> bool:
     return bool(failed)
 
 
+def _deployment(repository: Repository, scope: Scope | None) -> str:
+    return _shown(scope) if scope is not None and len(repository.scopes()) > 1 else ""
+
+
 MAX_GROUPS = 1_000
 """Distinct outcomes reported; later sessions unlike any of them are counted together, so a log
 of a million distinct sessions stays a readable report in bounded memory."""
@@ -129,10 +200,14 @@ def _take(
 ) -> int:
     from linter.commands.diagnose.log_diagnosis import diagnose, to_exo
 
-    scope, connector = repository.lookup(session.connector_id)
-    if not to_exo(session, connector):
-        return 0
     cert = session.presented if session.log_type != "receive" else session.received
+    match = repository.lookup(session.connector_id, cert.thumbprint if cert else "")
+    scope = match.scope
+    # a receive log's connector-id tells the deployment; only a send connector is judged further
+    connector = match.connector if match.connector and match.connector.kind == "SendConnector" else None
+    named = [c for _, c in repository.named(session.connector_id) if c.kind == "SendConnector"]
+    if not to_exo(session, connector) and not any(to_exo(session, c) for c in named):
+        return 0
     final = session.final
     key = (
         session.log_type,
@@ -149,7 +224,10 @@ def _take(
         stats.unlisted_failed += session.failed
         return 1
     if group is None:
-        groups[key] = Group(session, diagnose(scope, session, connector), ids=[session.session_id])
+        diagnosis = diagnose(scope, session, connector, match.candidates)
+        groups[key] = Group(
+            session, diagnosis, ids=[session.session_id], deployment=_deployment(repository, scope)
+        )
     else:
         group.count += 1
         if len(group.ids) < SHOWN_IDS:
@@ -212,6 +290,8 @@ def as_text(groups: list[Group], stats: Stats, to_exo: int, failed: int) -> str:
             f"{s.log}:{s.first_line}: {status}: {count} {s.session_id} at {s.started or '?'} on connector "
             f'"{s.connector_id}" {direction} {_remote(s)}'
         )
+        if group.deployment:
+            lines.append(f"  deployment: {group.deployment}")
         if group.count > 1:
             lines.append(
                 f"  sessions: {', '.join(group.ids)}{', ...' if group.count > SHOWN_IDS else ''}"
@@ -278,6 +358,7 @@ def as_json(groups: list[Group], stats: Stats, to_exo: int, failed: int) -> dict
                 "reasons": group.diagnosis.reasons,
                 "fixes": group.diagnosis.fixes,
                 "connectors": group.diagnosis.connectors,
+                "deployment": group.deployment or None,
                 "notes": group.diagnosis.notes,
             }
         )

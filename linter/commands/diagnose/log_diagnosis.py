@@ -69,11 +69,23 @@ def suggested_name(scope: Scope, cert: SeenCertificate) -> acceptance.NameAdvice
     return acceptance.name_advice(scope, (cert.common_name,), cert.names)
 
 
-def diagnose(scope: Scope | None, session: Session, send_connector: Object | None) -> Diagnosis:
+def diagnose(
+    scope: Scope | None, session: Session, send_connector: Object | None, candidates: tuple[str, ...] = ()
+) -> Diagnosis:
+    """``candidates``: the deployments that hold the connector but could not be told apart."""
     found = Diagnosis()
     if not session.failed:
         return found
-    if scope is None:
+    if scope is None and candidates:
+        cert = session.presented if session.log_type != "receive" else session.received
+        thumbprint = f"thumbprint {cert.thumbprint}" if cert and cert.thumbprint else "no thumbprint"
+        found.notes.append(
+            f'connector "{session.connector_id}" is defined in {len(candidates)} deployments of the '
+            f"repository ({'; '.join(candidates)}) and the log's certificate ({thumbprint}) does not tell "
+            "which one wrote this log, so none was compared; run diagnose in that deployment's directory "
+            "or pass it as --root"
+        )
+    elif scope is None:
         found.notes.append(
             "no definitions were found to compare with; run diagnose inside the repository or pass --root"
         )

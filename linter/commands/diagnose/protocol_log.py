@@ -50,6 +50,7 @@ _TLS_OK = re.compile(r"TLS protocol (\S+) negotiation succeeded", re.I)
 _TLS_FAILED = re.compile(r"TLS negotiation failed with error (\w+)", re.I)
 _RESPONSE = re.compile(r"^([2-5]\d\d)(?:[ -]+(\d\.\d{1,3}\.\d{1,3}))?")
 _EOP_HINT = re.compile(r"\.mail\.protection\.", re.I)  # in every name _names keeps
+_REPLY_CODE = re.compile(r"^[2-5]\d\d-")
 _CN = re.compile(r"(?:^|[,/]\s*)CN=(\"[^\"]*\"|[^,/+]+)", re.I)
 
 
@@ -245,7 +246,7 @@ class Session:
         if len(self.remote_names) >= 4 or not _EOP_HINT.search(text):
             return
         for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9.-]+\.[A-Za-z]{2,}", text):
-            name = token.rstrip(".").lower()
+            name = _REPLY_CODE.sub("", token).rstrip(".").lower()  # "250-am4pepf..." of an EHLO reply
             if EOP_ENDPOINT.match(name) and name not in self.remote_names:
                 self.remote_names.append(name)
 

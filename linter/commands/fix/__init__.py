@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> bool:
     from linter.commands.fix.edit import EditError, apply_repairs
     from linter.lint.engine import involves_path
     from linter.load.files import write_atomic
+    from linter.load.textfile import decode_text, encode_text
 
     report = lint(args)
     root = lint_root(args)
@@ -55,10 +56,13 @@ def run(args: argparse.Namespace) -> bool:
         path = root / rel
         try:
             before = path.read_bytes()
-            text = before.decode("utf-8")
+            text, form = decode_text(before)
             after, applied, problems = apply_repairs(text, findings)
         except (OSError, UnicodeDecodeError, EditError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            if isinstance(exc, UnicodeDecodeError):
+                reason = "neither UTF-8 nor UTF-16 with a byte-order mark; repair it by hand"
+            else:
+                reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
             for finding in findings:
                 _skip(finding, f"{rel}: {reason}")
             refused = True
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> bool:
             refused = True
             continue
         else:
-            write_atomic(path, after)
+            write_atomic(path, encode_text(after, form))  # its own encoding, BOM and line endings
         changed.append((rel, after, applied))
     for rel, _, applied in changed:
         ids = ", ".join(sorted({f.rule_id for f in applied}))

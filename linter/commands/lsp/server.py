@@ -15,9 +15,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from linter import __version__
+from linter.commands.lsp.positions import Columns, lines_of, smallest_change, span
 from linter.commands.lsp.session import Session
 from linter.errors import UsageError
 from linter.load.files import find_root
+from linter.load.loader import decode
 
 if TYPE_CHECKING:
     from linter.model import Finding, Location
@@ -35,14 +37,6 @@ def path_of(uri: str) -> Path | None:
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
-def _range(line: int, column: int, end_line: int, end_column: int) -> types.Range:
-    start = types.Position(line=max(line - 1, 0), character=max(column - 1, 0))
-    end = types.Position(line=max(end_line - 1, 0), character=max(end_column - 1, 0))
-    if (end.line, end.character) <= (start.line, start.character):
-        end = types.Position(line=start.line + 1, character=0)  # the whole line
-    return types.Range(start=start, end=end)
-
-
 class ExolintServer(LanguageServer):
     def __init__(self, root: Path | None, config: Path | None, debounce: float) -> None:
         super().__init__("exolint", __version__)
@@ -53,6 +47,48 @@ class ExolintServer(LanguageServer):
         self.findings: dict[str, list[Finding]] = {}  # rel -> the findings last published
         self.generation: dict[str, int] = {}
         self.last_error = ""
+        self.on_disk: dict[str, list[str]] = {}  # rel -> lines of a file not open, read once a refresh
+
+    @property
+    def columns(self) -> Columns:
+        """The client's column unit: the position encoding agreed at initialize."""
+        return Columns(str(self.workspace.position_encoding or "utf-16"))
+
+    def lines(self, rel: str) -> list[str]:
+        """The lines of a file as linted: its open buffer, else the file on disk."""
+        text = self.current().buffers.get(rel)
+        if text is not None:
+            return lines_of(text)
+        if rel not in self.on_disk:
+            try:
+                self.on_disk[rel] = lines_of(decode((self.current().root / rel).read_bytes())[0] or "")
+            except OSError:
+                self.on_disk[rel] = []
+        return self.on_disk[rel]
+
+    def position(self, lines: list[str], line: int, column: int) -> types.Position:
+        """A 0-based line and character column as the client counts it."""
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return types.Position(line=line, character=self.columns.to_client(text, column))
+
+    def range(self, rel: str, place: Location | Finding) -> types.Range:
+        """The LSP range of a finding's or related location's 1-based span in ``rel``."""
+        lines = self.lines(rel)
+        start, end = span(place)
+        return types.Range(start=self.position(lines, *start), end=self.position(lines, *end))
+
+    def column(self, rel: str, position: types.Position) -> int:
+        """The character column of a client's position in the open document ``rel``."""
+        lines = self.lines(rel)
+        text = lines[position.line] if 0 <= position.line < len(lines) else ""
+        return self.columns.from_client(text, position.character)
+
+    def replace(self, uri: str, rel: str, before: str, after: str) -> types.WorkspaceEdit:
+        """The edit that turns ``before`` into ``after``, over the smallest range that differs."""
+        change = smallest_change(before, after)
+        lines = lines_of(before)
+        where = types.Range(start=self.position(lines, *change.start), end=self.position(lines, *change.end))
+        return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=where, new_text=change.text)]})
 
     def current(self) -> Session:
         if self.session is None:
@@ -73,13 +109,13 @@ class ExolintServer(LanguageServer):
     def diagnostic(self, finding: Finding) -> types.Diagnostic:
         related = [
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=self.uri(r.path), range=_range(*_span(r))),
+                location=types.Location(uri=self.uri(r.path), range=self.range(r.path, r)),
                 message=r.message or "related",
             )
             for r in finding.related
         ]
         return types.Diagnostic(
-            range=_range(finding.line, finding.column, finding.end_line, finding.end_column),
+            range=self.range(finding.path, finding),
             severity=SEVERITY[finding.severity],
             code=finding.rule_id,
             source="exolint",
@@ -95,11 +131,13 @@ class ExolintServer(LanguageServer):
             if rel is None:
                 return
             session = self.current()
-            session.buffers = {
-                r: document.source
+            self.on_disk.clear()
+            documents = {
+                r: document
                 for u, document in self.workspace.text_documents.items()
                 if (r := self.rel(u)) is not None
             }
+            session.buffers = {r: document.source for r, document in documents.items()}
             linted = session.lint(rel)
         except UsageError as exc:  # a configuration or rule file that cannot be used: say so once
             if str(exc) != self.last_error:
@@ -110,10 +148,12 @@ class ExolintServer(LanguageServer):
         self.last_error = ""
         for path, found in linted.items():
             self.findings[path] = found
-            if path in session.buffers:
+            if path in documents:  # with the version linted, so a client can drop a late answer
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(
-                        uri=self.uri(path), diagnostics=[self.diagnostic(f) for f in found]
+                        uri=documents[path].uri,
+                        version=documents[path].version,
+                        diagnostics=[self.diagnostic(f) for f in found],
                     )
                 )
 
@@ -123,10 +163,6 @@ class ExolintServer(LanguageServer):
             if finding.fingerprint == data.get("fingerprint") and finding.rule_id == diagnostic.code:
                 return finding
         return None
-
-
-def _span(location: Location) -> tuple[int, int, int, int]:
-    return location.line, location.column, location.end_line, location.end_column
 
 
 def build(root: Path | None = None, config: Path | None = None, debounce: float = 0.05) -> ExolintServer:
@@ -151,13 +187,18 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ExolintServer, params: types.DidCloseTextDocumentParams) -> None:
+        """Clear the document's findings; the rest of its deployment is linted again without its
+        unsaved text (a buffer never saved is gone altogether)."""
         rel = ls.rel(params.text_document.uri)
         if rel is not None:
+            beside = ls.current().open_beside(rel)
             ls.current().buffers.pop(rel, None)
             ls.findings.pop(rel, None)
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
             )
+            if beside:
+                ls.refresh(ls.uri(beside[0]))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -184,13 +225,13 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diagnostic],
                         is_preferred=True,
-                        edit=_replace_all(uri, session.buffers[rel], after),
+                        edit=ls.replace(uri, rel, session.buffers[rel], after),
                     )
                 )
             comment = session.suppression(rel, finding)
             if comment is not None:
                 line, text = comment
-                at = types.Position(line=line, character=0)
+                at = ls.position(ls.lines(rel), line, 0)
                 actions.append(
                     types.CodeAction(
                         title=f"Suppress {finding.rule_id} here (write the reason in the comment)",
@@ -212,7 +253,8 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
             return None
         position = params.position
         ls.current().buffers[rel] = ls.workspace.get_text_document(params.text_document.uri).source
-        text = ls.current().hover(rel, position.line, position.character, ls.findings.get(rel, []))
+        column = ls.column(rel, position)
+        text = ls.current().hover(rel, position.line, column, ls.findings.get(rel, []))
         if text is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
@@ -229,7 +271,8 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
             }
             session = ls.current()
             session.buffers[rel] = ls.workspace.get_text_document(params.text_document.uri).source
-            for c in session.complete(rel, params.position.line, params.position.character):
+            column = ls.column(rel, params.position)
+            for c in session.complete(rel, params.position.line, column):
                 items.append(
                     types.CompletionItem(
                         label=c.label,
@@ -242,14 +285,6 @@ def build(root: Path | None = None, config: Path | None = None, debounce: float 
         return types.CompletionList(is_incomplete=False, items=items)
 
     return server
-
-
-def _replace_all(uri: str, before: str, after: str) -> types.WorkspaceEdit:
-    """One edit over the whole document: exact whatever the repair changed."""
-    lines = before.split("\n")
-    end = types.Position(line=len(lines) - 1, character=len(lines[-1]))
-    whole = types.Range(start=types.Position(line=0, character=0), end=end)
-    return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=whole, new_text=after)]})
 
 
 def serve(root: Path | None, config: Path | None, debounce: float) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.commands.check import configured_rules
 from linter.commands.fix.edit import EditError, apply_repairs
+from linter.commands.lsp.positions import lines_of, span
 from linter.errors import UsageError
 from linter.lint.config import ConfigError, find, load
 from linter.lint.engine import lint
@@ -32,10 +33,11 @@ if TYPE_CHECKING:
     from linter.lint.config import Config
     from linter.model import Finding, Location, Rule
 
-_KEY = re.compile(
-    r"""^(?P<indent>\s*(?:-\s+)?)(?P<quote>["']?)(?P<key>[A-Za-z][A-Za-z0-9_]*)(?P=quote)\s*:"""
-)
-_KIND = re.compile(r"""^\s*(?:-\s+)?["']?kind["']?\s*:\s*["']?(?P<kind>[A-Za-z]+)""")
+_STARTS_KEY = r"""(?:^\s*(?:-\s+)?|(?<=[{,])\s*)"""  # a block key, or one inside {flow, mapping}
+_KEY = re.compile(_STARTS_KEY + r"""(?P<quote>["']?)(?P<key>[A-Za-z][A-Za-z0-9_]*)(?P=quote)\s*:""")
+_VALUE_BEING_WRITTEN = re.compile(_KEY.pattern + r"""[ \t]*[^,{}\[\]\s]*$""")
+_KEY_BEING_WRITTEN = re.compile(_STARTS_KEY + r"""["']?[A-Za-z0-9_]*$""")
+_KIND = re.compile(_STARTS_KEY + r"""["']?kind["']?\s*:\s*["']?(?P<kind>[A-Za-z]+)""")
 _DOCUMENT_START = re.compile(r"^(---|\.\.\.)\s*$")
 SUPPRESS_REASON = ""
 """The reason a new suppression comment starts with: empty, so it suppresses nothing (and EX921
@@ -85,13 +87,21 @@ class Session:
         result: str = finder.scope_of(parent(rel))
         return result
 
-    def lint(self, rel: str) -> dict[str, list[Finding]]:
-        """Findings for every open document in the deployment of ``rel`` (``rel`` included)."""
-        overlay = {r: text.encode("utf-8") for r, text in self.buffers.items()}
-        globs = (self.config.include, self.config.exclude)
-        finder = ScopeFinder(Loader(self.root, *globs, overlay=overlay))
+    def _overlay(self) -> dict[str, bytes]:
+        return {r: text.encode("utf-8") for r, text in self.buffers.items()}
+
+    def open_beside(self, rel: str) -> list[str]:
+        """The open documents in the deployment of ``rel`` (saved or not), ``rel`` left out."""
+        finder = ScopeFinder(Loader(self.root, self.config.include, self.config.exclude, self._overlay()))
         scope = self.scope_of(rel, finder)
-        targets = sorted({rel, *(r for r in self.buffers if self.scope_of(r, finder) == scope)})
+        return sorted(r for r in self.buffers if r != rel and self.scope_of(r, finder) == scope)
+
+    def lint(self, rel: str) -> dict[str, list[Finding]]:
+        """Findings for every open document in the deployment of ``rel`` (``rel`` included); an
+        open document that was never saved is linted as if it were on disk."""
+        overlay = self._overlay()
+        globs = (self.config.include, self.config.exclude)
+        targets = sorted({rel, *self.open_beside(rel)})
         report = lint(self.root, targets, self.active, self.as_of, globs, overlay)
         report = finish(
             report,
@@ -154,7 +164,7 @@ class Session:
             or (rel, finding.fingerprint) in self.elsewhere
         ):
             return None
-        lines = text.splitlines()
+        lines = lines_of(text)
         line = min(max(finding.line - 1, 0), max(len(lines) - 1, 0))
         current = lines[line] if lines else ""
         indent = len(current) - len(current.lstrip(" "))
@@ -165,30 +175,31 @@ class Session:
     def kind_at(self, rel: str, line: int) -> str | None:
         """The kind of the object that holds 0-based ``line``: the nearest ``kind:`` above it in
         the same YAML document (a list item's own kind for list files)."""
-        lines = self.buffers.get(rel, "").splitlines()
+        lines = lines_of(self.buffers.get(rel, ""))
         for number in range(min(line, len(lines) - 1), -1, -1):
             if number < line and _DOCUMENT_START.match(lines[number]):
                 break
-            match = _KIND.match(lines[number])
+            match = _KIND.search(lines[number])
             if match:
                 wanted = match["kind"].lower()
                 return next((k for k in kind_schemas() if k.lower() == wanted), None)
         return None
 
     def hover(self, rel: str, line: int, character: int, findings: list[Finding]) -> str | None:
-        """Markdown: the rule doc of each finding at the position, and the property's description."""
+        """Markdown: the rule doc of each finding at the position (0-based line, character
+        column), and the description of the property whose name is under it."""
         parts: list[str] = []
         for finding in findings:
-            first, last = finding.line - 1, max(finding.end_line - 1, finding.line - 1)
+            start, end = span(finding)
             rule = self.by_id.get(finding.rule_id)
-            if first <= line <= last and rule is not None:
+            if start <= (line, character) < end and rule is not None:
                 parts.append(rule_markdown(rule, "###"))
-        lines = self.buffers.get(rel, "").splitlines()
-        match = _KEY.match(lines[line]) if line < len(lines) else None
-        if match and match.start("key") <= character <= match.end("key"):
-            described = self._describe(rel, line, match["key"])
-            if described:
-                parts.insert(0, described)
+        lines = lines_of(self.buffers.get(rel, ""))
+        for match in _KEY.finditer(lines[line] if line < len(lines) else ""):
+            if match.start("key") <= character <= match.end("key"):
+                described = self._describe(rel, line, match["key"])
+                if described:
+                    parts.insert(0, described)
         return "\n\n---\n\n".join(parts) or None
 
     def _describe(self, rel: str, line: int, key: str) -> str | None:
@@ -210,9 +221,10 @@ class Session:
 
     def complete(self, rel: str, line: int, character: int) -> list[Completion]:
         """Property names of the document's kind at a key position; enum values after ``Key:``."""
-        lines = self.buffers.get(rel, "").splitlines()
-        before = lines[line][:character] if line < len(lines) else ""
-        key = _KEY.match(before)
+        lines = lines_of(self.buffers.get(rel, ""))
+        current = lines[line] if line < len(lines) else ""
+        before = current[:character]
+        key = _VALUE_BEING_WRITTEN.search(before)
         if key and key["key"].lower() == "kind":
             return [Completion(k, "kind", "definition kind", "") for k in kind_schemas()]
         kind = self.kind_at(rel, line)
@@ -226,9 +238,10 @@ class Session:
             if name and properties[name].get("type") == "boolean":
                 values = ["true", "false"]
             return [Completion(v, "value", f"{name} value", "") for v in values]
-        if before.strip(" -") and not re.fullmatch(r"\s*(?:-\s+)?[A-Za-z0-9_]*", before):
+        if not _KEY_BEING_WRITTEN.search(before):
             return []
-        written = {m["key"].lower() for m in map(_KEY.match, self._object_lines(lines, line)) if m}
+        around = [*self._object_lines(lines, line), before, current[character:]]
+        written = {m["key"].lower() for text in around for m in _KEY.finditer(text)}
         return [
             Completion(name, "property", kind, str(prop.get("description", "")))
             for name, prop in properties.items()

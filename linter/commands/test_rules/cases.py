@@ -69,9 +69,11 @@ def run_case(case: dict[str, Any], directory: Path, rules: list[Rule]) -> list[F
     config = load(directory / CONFIG) if (directory / CONFIG).is_file() else Config()
     if config.path is not None:
         rules = configure(rules, config)
-    report = lint(directory, [], rules, as_of, (config.include, config.exclude))
+    paths = [str(p) for p in case.get("paths", [])]  # the changed files a run is given
+    deleted = [str(p) for p in case["deleted"]] if case.get("deleted") else None
+    report = lint(directory, paths, rules, as_of, (config.include, config.exclude), deleted=deleted)
     active = lambda rule_id: selected(rule_id, list(config.select), list(config.ignore))  # noqa: E731
-    return finish(report, config, as_of, active=active, root=directory).findings
+    return finish(report, config, as_of, active=active, targets=paths, root=directory).findings
 
 
 def short(finding: Finding) -> str:

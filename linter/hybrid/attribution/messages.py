@@ -40,6 +40,7 @@ from linter.hybrid.attribution.terms import (
     has_name,
 )
 from linter.model import Certificate, Object, Pointer, Ref
+from linter.objects.definitions import label_of
 from linter.objects.scopes import Scope
 
 
@@ -147,12 +148,22 @@ def no_connector(scope: Scope, sender: Sender, seen: Seen) -> Problem:
         advice = "Create an OnPremises inbound connector that names its certificate or its addresses."
     untyped = ", ".join(f'"{c.identity}"' for c in seen.untyped)
     hint = f" ({untyped} sets no ConnectorType)" if untyped else ""
-    clause = (
-        f"{_evidence(sender)} to Exchange Online, but the scope has no enabled OnPremises inbound "
-        f"connector{hint}, and only such a connector lets Exchange Online relay its mail"
-    )
+    side = seen.exchange_online
+    if side is not None:
+        clause = (
+            f"{_evidence(sender)} to Exchange Online, but the scope has no inbound connector at all, "
+            f"though it describes Exchange Online ({label_of(side)}); only an OnPremises inbound "
+            "connector lets Exchange Online relay its mail (was it deleted?)"
+        )
+    else:
+        clause = (
+            f"{_evidence(sender)} to Exchange Online, but the scope has no enabled OnPremises inbound "
+            f"connector{hint}, and only such a connector lets Exchange Online relay its mail"
+        )
     fix = Fix(sender.obj, _route_pointer(sender), command, {"clause": clause, "advice": advice})
     related = tuple(Ref(c, ("Enabled",), "disabled OnPremises connector") for c in seen.disabled_matches)
+    if side is not None:
+        related += (Ref(side, (), "shows the scope describes Exchange Online"),)
     return Problem(RELAY_DENIED, NO_CONNECTOR, clause, (fix,), related + _sender_refs(sender))
 
 

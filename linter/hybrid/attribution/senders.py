@@ -178,3 +178,16 @@ def message_sender(
         mail_from=None if mail_from is None else (((mail_from, 0),) if mail_from else ()),
         relays=True,
     )
+
+
+def exchange_online_side(scope: Scope) -> Object | None:
+    """An object that shows the scope describes Exchange Online's mail flow: an OnPremises
+    outbound connector (the hybrid's other direction) first, else any inbound or outbound
+    connector or accepted domain; None for a repository of the on-premises side alone. A
+    Tenant by itself does not count: it only names the deployment a directory holds."""
+    outbound = scope.of("OutboundConnector")
+    onprem = [c for c in outbound if str(c.get("ConnectorType", "")).lower() == "onpremises"]
+    for found in (onprem, outbound, scope.of("InboundConnector"), scope.of("AcceptedDomain")):
+        if found:
+            return found[0]
+    return None

@@ -175,6 +175,8 @@ class Seen:
     partners: list[Object] = field(default_factory=list)  # enabled restricting Partner connectors
     untyped: list[Object] = field(default_factory=list)  # enabled, ConnectorType not set
     unsure: list[Object] = field(default_factory=list)  # a property that decides is invalid or misspelt
+    exchange_online: Object | None = None  # set when there is no inbound connector at all: what
+    # shows the scope describes Exchange Online all the same (an outbound connector, say)
 
 
 def has_name(connector: Object) -> bool:

@@ -18,7 +18,7 @@ from linter.domain.names import Coverage, best_coverage, connector_name_problem,
 from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
 from linter.hybrid.attribution import messages
-from linter.hybrid.attribution.senders import certificate_domain, senders
+from linter.hybrid.attribution.senders import certificate_domain, exchange_online_side, senders
 from linter.hybrid.attribution.terms import (
     ATTRIBUTED,
     REJECTED,
@@ -105,16 +105,23 @@ def judge(scope: Scope, sender: Sender) -> Verdict:
     """Decide what Exchange Online does with one sender; every step is kept in the trail."""
     trail: list[Step] = [Step(sender.obj, "sender", _describe(sender))]
     inbound = scope.of("InboundConnector")
-    if not inbound:
+    side = exchange_online_side(scope)
+    if side is None:
         trail.append(
             Step(
                 None,
                 "unknown",
-                "the scope defines no inbound connector, so Exchange Online's side is not known",
+                "the scope defines no Exchange Online connector or accepted domain, so Exchange "
+                "Online's side is not known",
             )
         )
         return Verdict(sender, UNKNOWN, None, None, (), tuple(trail))
     seen = Seen()
+    if not inbound:
+        seen.exchange_online = side
+        trail.append(
+            Step(side, "not used", "the scope describes Exchange Online but has no inbound connector")
+        )
     for candidate in inbound:
         unsure = sorted(scope.unsure_of(candidate) & DECIDING | _malformed(candidate))
         if unsure:

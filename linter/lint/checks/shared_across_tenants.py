@@ -2,7 +2,8 @@
 certificate domain), and a claim that overlaps one from another scope is a finding.
 
 The only primitive that looks across scopes: it yields claims instead of hits, and the engine
-compares the claims of every scope it linted.
+compares the claims of every scope it linted, and in a changed-file run those of the other
+scopes that ``hint`` says may overlap (see ``linter.lint.claims_index``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,16 @@ def bucket(value: Value) -> str:
         return str(value.supernet(new_prefix=24)) if value.prefixlen >= 24 else str(value)
 
     return ".".join(base(value).split(".")[-2:])
+
+
+def hint(value: Value) -> str | None:
+    """Text every definition that claims a value of this bucket writes: the first three octets
+    of an address (``203.0.113.``), or the bucket's domain; None when there is none to name."""
+    if isinstance(value, IPv4Network):
+        if value.prefixlen < 24:
+            return None
+        return ".".join(str(value.network_address).split(".")[:3]) + "."
+    return bucket(value)
 
 
 def overlap(a: Value, b: Value) -> bool:

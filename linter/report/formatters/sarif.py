@@ -1,6 +1,8 @@
 """``--format sarif``: SARIF 2.1.0 as GitHub code scanning ingests it.
 
-Repository-relative URIs without uriBaseId, a region on the offending property, each rule once
+URIs relative to the top of the repository (the git work tree), also under ``--root sub/dir``,
+with ``uriBaseId`` %SRCROOT% (GitHub reads the relative URI itself; other viewers resolve it
+against the base), a region on the offending property, each rule once
 in ``driver.rules`` with its documentation, relatedLocations for the other side of a
 cross-object finding, and exolint's stable fingerprint as a partialFingerprint so alerts survive
 line moves. Suppressed findings are only counted (``run.properties.suppressed``): GitHub does not
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from linter.model import Finding, Location, Report, Rule, Suppressed
 
 HOME = "https://github.com/exolint/exolint"
+SRCROOT = "%SRCROOT%"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SECURITY_SEVERITY = {
     ids.PRIVATE_KEY: "8.0"
@@ -60,7 +63,7 @@ def _physical(location: Location | Finding) -> dict[str, Any]:
     region = {"startLine": location.line, "startColumn": location.column}
     if (location.end_line, location.end_column) > (location.line, location.column):
         region |= {"endLine": location.end_line, "endColumn": location.end_column}
-    return {"artifactLocation": {"uri": location.path}, "region": region}
+    return {"artifactLocation": {"uri": location.path, "uriBaseId": SRCROOT}, "region": region}
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
@@ -118,6 +121,7 @@ def render(report: Report, color: bool = False, show_suppressed: bool = False) -
                 "rules": [_rule(r) for r in rules],
             }
         },
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": "The top of the git repository."}}},
         "columnKind": "unicodeCodePoints",
         "results": [_result(f, index) for f in report.findings]
         # GitHub ignores `suppressions` and would open alerts for these: only when asked
