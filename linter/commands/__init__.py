@@ -36,7 +36,9 @@ HELP: dict[str, str] = {
     "config": "the configuration in force",
     "test-rules": "run the pass and fail examples of your own rules (exit 1 when one does not hold)",
     "rules": "list the rules",
-    "explain": "show a rule's documentation, or the rules that prevent an NDR code",
+    "explain": "show a rule's documentation, the rules of an id prefix, or the rules that prevent an "
+    "NDR code",
+    "schema": "print the JSON Schema of definitions for editors (all kinds, or one)",
     "import": "turn Get-* | ConvertTo-Json and Microsoft365DSC exports into definition files",
     "diagnose": "explain SMTP protocol log sessions with Exchange Online (certificate, TLS, 550 5.7.64) "
     "and the fix",
