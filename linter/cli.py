@@ -30,8 +30,9 @@ def _command_named(args: Sequence[str]) -> str | None:
     return next((a for a in args if not a.startswith("-")), None)
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser: every command listed, and the arguments of ``command`` alone."""
+def build_parser(command: str | None = None, *, every: bool = True) -> argparse.ArgumentParser:
+    """The parser: every command listed, with the arguments of each (``every``), else of
+    ``command`` alone, which is how a run builds it."""
     import argparse
     from importlib import import_module
 
@@ -48,7 +49,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, module_name in COMMANDS.items():
         subparser = commands.add_parser(name, help=HELP[name])
-        if name != command:
+        if not every and name != command:
             continue
         module = import_module(f"linter.commands.{module_name}")
         module.add_arguments(subparser)
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"exolint {__version__}")
         return EXIT_CLEAN
     try:
-        parser = build_parser(command)
+        parser = build_parser(command, every=False)
         args = parser.parse_args(args_list)
         if not hasattr(args, "run"):
             parser.print_help()
