@@ -160,12 +160,12 @@ def test_as_of_and_version_are_part_of_the_key(cli, repo: Path, monkeypatch: pyt
 
 
 def test_a_shared_certificate_outside_the_scope_is_checked(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
-    shared = repo / "shared"
+    shared = repo / "common"
     shared.mkdir()
     (repo / "a" / "certs" / "smtp.contoso.com.cer").rename(shared / "smtp.contoso.com.cer")
     definition = repo / "a" / "onprem" / "exchange-certificate.yaml"
     text = definition.read_text(encoding="utf-8")
-    definition.write_text(text.replace("../certs/", "../../shared/"), encoding="utf-8")
+    definition.write_text(text.replace("../certs/", "../../common/"), encoding="utf-8")
     run(cli, repo, "a")
     plant_marker(repo.parent / "cache")
     assert MARKER in messages(run(cli, repo, "a"))

@@ -237,7 +237,7 @@ def shared_certificate_repo(root: Path, name: str) -> Path:
     return write_files(
         root,
         {
-            "shared/certs/transport.cer": generated["cert"].pem(),
+            "common/certs/transport.cer": generated["cert"].pem(),
             "tenants/contoso/tenant.yaml": "kind: Tenant\nName: contoso.onmicrosoft.com\n",
             "tenants/contoso/exo/inbound.yaml": (
                 "kind: InboundConnector\nName: Inbound from on-premises\nConnectorType: OnPremises\n"
@@ -249,7 +249,7 @@ def shared_certificate_repo(root: Path, name: str) -> Path:
             ),
             "tenants/contoso/onprem/certificate.yaml": (
                 f"kind: ExchangeCertificate\nThumbprint: {thumbprint}\n"
-                "File: ../../../shared/certs/transport.cer\n"
+                "File: ../../../common/certs/transport.cer\n"
             ),
             "tenants/fabrikam/tenant.yaml": "kind: Tenant\nName: fabrikam.onmicrosoft.com\n",
         },
@@ -258,11 +258,11 @@ def shared_certificate_repo(root: Path, name: str) -> Path:
 
 def test_a_changed_shared_certificate_lints_the_deployments_that_name_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = shared_certificate_repo(tmp_path / "repo", "mail.contoso.com")
-    code, out, _ = cli(root, "check", "shared/certs/transport.cer", "--select", "EX512")
+    code, out, _ = cli(root, "check", "common/certs/transport.cer", "--select", "EX512")
     assert code == 0, out
     # renewed in place: Contoso's definition still has the old thumbprint
     shared_certificate_repo(tmp_path / "repo", "smtp.contoso.com")
-    code, out, _ = cli(root, "check", "shared/certs/transport.cer", "--select", "EX512")
+    code, out, _ = cli(root, "check", "common/certs/transport.cer", "--select", "EX512")
     assert code == 1, out
     assert out.startswith("tenants/contoso/onprem/certificate.yaml:2:1: EX512 [error]"), out
 
@@ -278,7 +278,7 @@ def test_a_deleted_shared_certificate_lints_the_deployments_that_name_it(
     git(root, "init", "-q", "--template=")
     git(root, "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "shared")
-    git(root, "rm", "-q", "shared/certs/transport.cer")
+    git(root, "rm", "-q", "common/certs/transport.cer")
     code, out, _ = cli(root, "check", "--git-deletions")
     assert code == 1, out
     assert "tenants/contoso/onprem/certificate.yaml:3:1: EX010" in out

@@ -32,14 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         dest="outputs",
-        action=_FormatAction,
+        action=_OutputsAction,
         choices=REPORT_FORMATS,
         help="text (github under GitHub Actions), json, sarif, junit, github, gitlab, markdown; repeatable",
     )
     parser.add_argument(
         "--output",
         dest="outputs",
-        action=_OutputAction,
+        action=_OutputsAction,
         metavar="FILE",
         help="write the format named just before to FILE instead of standard output",
     )
@@ -74,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _FormatAction(argparse.Action):
+class _OutputsAction(argparse.Action):
     """--format F [--output FILE] ...: each --output belongs to the --format before it."""
 
     def __call__(
@@ -85,22 +85,12 @@ class _FormatAction(argparse.Action):
         option: str | None = None,
     ) -> None:
         outputs = list(getattr(namespace, self.dest, None) or [])
-        outputs.append([values, None])
-        setattr(namespace, self.dest, outputs)
-
-
-class _OutputAction(argparse.Action):
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option: str | None = None,
-    ) -> None:
-        outputs = list(getattr(namespace, self.dest, None) or [])
-        if not outputs or outputs[-1][1] is not None:
+        if option == "--format":
+            outputs.append([values, None])
+        elif not outputs or outputs[-1][1] is not None:
             raise UsageError(f"--output {values}: name the --format it is for just before it")
-        outputs[-1][1] = values
+        else:
+            outputs[-1][1] = values
         setattr(namespace, self.dest, outputs)
 
 
