@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from linter.domain.dn import windows_dn
 from linter.model import Certificate
@@ -187,12 +187,16 @@ def _read_block(path: str, block: _Block, index: int) -> tuple[list[Certificate]
     """The certificates of one block, or the problem that stopped it (and none of its certs)."""
 
     def read() -> tuple[list[Certificate], CertProblem | None]:
-        loaded = _load_pem_block(block)
-        if not loaded:
+        key = (block.label, block.text)
+        facts = _BLOCK_FACTS.get(key)
+        if facts is None:
+            facts = [_facts(cert) for cert in _load_pem_block(block)]
+            _remember(key, facts)
+        if not facts:
             return [], _problem(block.line, "garbage", "the PKCS#7 block holds no certificate")
         return [
-            _describe(cert, path, index + offset, block.line, block.end_line)
-            for offset, cert in enumerate(loaded)
+            Certificate(path, index + offset, block.line, block.end_line, *fields)
+            for offset, fields in enumerate(facts)
         ], None
 
     return _guarded(read, lambda exc: ([], _unreadable(block.label, block.line, exc)))
@@ -215,7 +219,11 @@ def _read_der(path: str, data: bytes) -> _Parsed:
         return [], []
 
     def read() -> _Parsed:
-        return [_describe(cert, path, index, 1, 1) for index, cert in enumerate(_load_der(data))], []
+        facts = _BLOCK_FACTS.get(("DER", data))
+        if facts is None:
+            facts = [_facts(cert) for cert in _load_der(data)]
+            _remember(("DER", data), facts)
+        return [Certificate(path, index, 1, 1, *fields) for index, fields in enumerate(facts)], []
 
     def not_a_certificate(exc: BaseException) -> _Parsed:
         if _is_der_private_key(data):
@@ -249,30 +257,43 @@ def _is_der_private_key(data: bytes) -> bool:
     return _guarded(loads, lambda _: False)
 
 
-def _describe(cert: x509.Certificate, path: str, index: int, line: int, end_line: int) -> Certificate:
-    """The linter's view of one certificate; raises when a field cannot be read."""
+_Facts = tuple[Any, ...]
+"""The fields of a ``Certificate`` after its place (path, index, line, end line), in order."""
+
+_BLOCK_FACTS: dict[tuple[str, str | bytes], list[_Facts]] = {}
+"""(PEM label, block text) or ("DER", file bytes) -> the facts of the certificates it holds. A
+repository of many tenants copies the same issuing CA into each tenant's folder: it is read and
+its signature verified once. Only what read without an exception is kept."""
+_MAX_REMEMBERED = 4096
+
+
+def _remember(key: tuple[str, str | bytes], facts: list[_Facts]) -> None:
+    if len(_BLOCK_FACTS) >= _MAX_REMEMBERED:  # a long-lived process (the language server)
+        _BLOCK_FACTS.clear()
+    _BLOCK_FACTS[key] = facts
+
+
+def _facts(cert: x509.Certificate) -> _Facts:
+    """The linter's view of one certificate, without its place; raises when a field cannot be read."""
     key_type, key_size = _key_facts(cert)
-    return Certificate(
-        path=path,
-        index=index,
-        line=line,
-        end_line=end_line,
-        subject=windows_dn(cert.subject),
-        issuer=windows_dn(cert.issuer),
-        subject_rfc4514=cert.subject.rfc4514_string(),
-        issuer_rfc4514=cert.issuer.rfc4514_string(),
-        common_names=_common_names(cert.subject),
-        dns_names=_dns_names(cert),
-        not_before=cert.not_valid_before_utc,
-        not_after=cert.not_valid_after_utc,
-        key_type=key_type,
-        key_size=key_size,
-        signature_hash=_signature_hash(cert),
-        self_signed=_self_signed(cert),
-        is_ca=_is_ca(cert),
-        thumbprint=_thumbprint(cert),
-        serial_number=_serial_hex(cert.serial_number),
-        der=_der(cert),
+    subject, issuer = cert.subject, cert.issuer
+    return (
+        windows_dn(subject),
+        windows_dn(issuer),
+        subject.rfc4514_string(),
+        issuer.rfc4514_string(),
+        _common_names(subject),
+        _dns_names(cert),
+        cert.not_valid_before_utc,
+        cert.not_valid_after_utc,
+        key_type,
+        key_size,
+        _signature_hash(cert),
+        _self_signed(cert),
+        _is_ca(cert),
+        _thumbprint(cert),
+        _serial_hex(cert.serial_number),
+        _der(cert),
     )
 
 
