@@ -39,7 +39,7 @@ from linter.model import (
     pointer_text,
     shown,
 )
-from linter.objects.conditions import matches
+from linter.objects.conditions import condition_test, matches
 from linter.objects.definitions import label_of as label
 from linter.objects.scopes import Scope, ScopeFinder, build_scope, under_any
 
@@ -75,6 +75,11 @@ class Engine:
                 table = self.across if getattr(CHECKS[rule.check], "CROSS_SCOPE", False) else self.by_kind
                 table.setdefault(rule.kind, []).append(rule)
         self.as_of = as_of or dt.date.today()
+        # per kind: each rule with its scope test, primitive and judged properties, made once
+        self._plans = {
+            kind: [(r, condition_test(r.where), CHECKS[r.check or ""], _judged(r)) for r in kind_rules]
+            for kind, kind_rules in self.by_kind.items()
+        }
 
     # --- findings from the pipeline -------------------------------------------------------
 
@@ -141,12 +146,14 @@ class Engine:
         findings: list[Finding] = []
         targets = scope.objects + (scope.certificate_objects if "Certificate" in self.by_kind else [])
         for obj in targets:
+            plan = self._plans.get(obj.kind)
+            if not plan:
+                continue
             unsure = scope.unsure_of(obj)
-            for rule in self.by_kind.get(obj.kind, ()):
-                if not matches(rule.where, obj) or (unsure and unsure & _judged(rule)):
+            for rule, applies, primitive, judged in plan:
+                if not applies(obj) or (unsure and unsure & judged):
                     continue  # out of scope, or it would judge a value an input rule reported
 
-                primitive = CHECKS[rule.check or ""]
                 if checked is not None:
                     checked.append(Checked(rule.id, obj.kind, obj.identity, obj.path))
                 try:
@@ -212,15 +219,7 @@ class Engine:
                     f"{claim.label} of tenant {claim.tenant} claims {claim.written}, as do {values['others']}"
                 )
                 related = tuple(
-                    Location(
-                        o.location.path,
-                        o.location.line,
-                        o.location.column,
-                        o.location.end_line,
-                        o.location.end_column,
-                        f"{o.label} of tenant {o.tenant}",
-                    )
-                    for o in others
+                    Location(*_span_of(o.location), f"{o.label} of tenant {o.tenant}") for o in others
                 )
                 findings.append(
                     self._finding(
@@ -374,8 +373,8 @@ def _location(ref: Ref) -> Location:
 
 
 def _judged(rule: Rule) -> frozenset[str]:
-    """The property names a rule's scope and params mention: what its verdict depends on. Asked
-    only for objects with an unsure property, which are few."""
+    """The property names a rule's scope and params mention: what its verdict depends on (for
+    objects with an unsure property)."""
     names: set[str] = set(rule.where)
 
     def walk(value: Any) -> None:

@@ -5,9 +5,12 @@ An absent property takes its documented default."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from linter.model import Object
+
+Test = Callable[[Object], bool]
 
 VALUE: dict[str, Any] = {"type": ["string", "boolean", "integer", "null"]}
 SCHEMA: dict[str, Any] = {
@@ -49,6 +52,54 @@ def matches(where: dict[str, Any], obj: Object) -> bool:
         if not holds:
             return False
     return True
+
+
+def condition_test(where: dict[str, Any]) -> Test:
+    """``matches`` made once for a set of conditions: the test of each condition is chosen and its
+    text lowered when it is made, not for every object (a rule meets thousands of them)."""
+    tests = [_condition(name, condition) for name, condition in where.items()]
+    if not tests:
+        return _always
+    if len(tests) == 1:
+        return tests[0]
+
+    def every(obj: Object) -> bool:
+        for test in tests:
+            if not test(obj):
+                return False
+        return True
+
+    return every
+
+
+def _always(obj: Object) -> bool:
+    return True
+
+
+def _condition(name: str, condition: Any) -> Test:
+    if not isinstance(condition, dict):
+        condition = {"equals": condition}
+    ((op, expected),) = condition.items()
+    if op == "present":
+        return lambda obj: obj.has(name) is expected
+    equal = _equal_to(expected) if op in ("equals", "not") else _one_of([_equal_to(e) for e in expected])
+    wanted = op in ("equals", "in")
+    if wanted:
+        return lambda obj: equal(obj.effective(name))
+    return lambda obj: not equal(obj.effective(name))
+
+
+def _equal_to(expected: Any) -> Callable[[Any], bool]:
+    """``_same(actual, expected)`` as a test of ``actual``."""
+    if isinstance(expected, str):
+        lowered = expected.lower()
+        return lambda actual: isinstance(actual, str) and actual.lower() == lowered
+    kind = type(expected)
+    return lambda actual: bool(actual == expected and type(actual) is kind)
+
+
+def _one_of(equals: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    return lambda actual: any(equal(actual) for equal in equals)
 
 
 def _same(actual: Any, expected: Any) -> bool:
