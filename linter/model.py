@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 Pointer = tuple[str | int, ...]
@@ -102,8 +103,9 @@ class Object:
     def path(self) -> str:
         return self.document.path
 
-    @property
+    @cached_property
     def identity(self) -> str:
+        """Asked for every rule an object meets; its props are never changed once it is made."""
         return identity_of(self.kind, self.props)
 
     def get(self, name: str, default: Any = None) -> Any:
