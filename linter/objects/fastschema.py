@@ -48,16 +48,41 @@ def _compile(schema: Any) -> Predicate:
         if keyword in _ANNOTATIONS:
             continue
         checks.append(_keyword(keyword, value, schema))
-    return lambda v: all(check(v) for check in checks)
+    return _every(checks)
+
+
+def _every(checks: list[Predicate]) -> Predicate:
+    """All of the checks, as one call when there is one (most schemas hold a type alone)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(v: Any) -> bool:
+        for check in checks:
+            if not check(v):
+                return False
+        return True
+
+    return every
+
+
+def _some(checks: list[Predicate]) -> Predicate:
+    if len(checks) == 1:
+        return checks[0]
+
+    def some(v: Any) -> bool:
+        for check in checks:
+            if check(v):
+                return True
+        return False
+
+    return some
 
 
 def _keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Predicate:
     if keyword == "type":
-        tests = [_TYPES[t] for t in (value if isinstance(value, list) else [value])]
-        return lambda v: any(test(v) for test in tests)
+        return _some([_TYPES[t] for t in (value if isinstance(value, list) else [value])])
     if keyword == "enum":
-        allowed = list(value)
-        return lambda v: any(_equal(v, a) for a in allowed)
+        return _enum(list(value))
     if keyword == "const":
         return lambda v: _equal(v, value)
     if keyword == "pattern":
@@ -72,21 +97,47 @@ def _keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Predicate:
     if keyword == "maximum":
         return lambda v: not _number(v) or v <= value
     if keyword == "anyOf":
-        options = [_compile(option) for option in value]
-        return lambda v: any(option(v) for option in options)
+        return _some([_compile(option) for option in value])
     if keyword == "items":
-        item = _compile(value)
-        return lambda v: not isinstance(v, list) or all(item(i) for i in v)
+        return _items(_compile(value))
     if keyword == "required":
         names = list(value)
         return lambda v: not isinstance(v, dict) or all(n in v for n in names)
     if keyword == "properties":
-        props = {name: _compile(sub) for name, sub in value.items()}
-        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+        return _properties({name: _compile(sub) for name, sub in value.items()})
     if keyword == "additionalProperties" and value is False:
         known = frozenset(schema.get("properties", {}))
         return lambda v: not isinstance(v, dict) or known.issuperset(v)
     raise Unsupported(keyword)
+
+
+def _enum(allowed: list[Any]) -> Predicate:
+    """Text is looked up in a set: ``_equal`` holds between text and only the same text."""
+    texts = frozenset(a for a in allowed if isinstance(a, str))
+    return lambda v: v in texts if isinstance(v, str) else any(_equal(v, a) for a in allowed)
+
+
+def _items(item: Predicate) -> Predicate:
+    def items(v: Any) -> bool:
+        if isinstance(v, list):
+            for i in v:
+                if not item(i):
+                    return False
+        return True
+
+    return items
+
+
+def _properties(props: dict[str, Predicate]) -> Predicate:
+    def properties(v: Any) -> bool:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                check = props.get(k)
+                if check is not None and not check(x):
+                    return False
+        return True
+
+    return properties
 
 
 def _number(value: Any) -> bool:
