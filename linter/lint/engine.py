@@ -18,6 +18,7 @@ from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.lint.reach import reach
+from linter.lint.workers import in_workers, inherited
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -446,9 +447,11 @@ def _lint_scopes(
     finder: ScopeFinder | None = None,
     overlay: Mapping[str, bytes] | None = None,
     named: Collection[str] = (),
+    inherit: str = "",
 ) -> list[_Partial]:
-    """Lint some scopes in this process, each on its own; store each result in the cache."""
-    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
+    """Lint some scopes in this process, each on its own; store each result in the cache.
+    ``inherit``: the token of the finder a forked worker has from its parent (see workers.py)."""
+    finder = finder or inherited(inherit) or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     engine = Engine(rules, as_of)
     partials: list[_Partial] = []
     for directory in directories:
@@ -501,14 +504,8 @@ def lint(
     if workers == 1:
         partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay, named)
     else:
-        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for big repositories
-
-        finder.loader.release()  # the workers read the files themselves
-        chunks = [c for c in (directories[i :: workers * 4] for i in range(workers * 4)) if c]
         job = functools.partial(_lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(job, root, c, overlay=overlay, named=named) for c in chunks]
-            partials += [p for f in futures for p in f.result()]
+        partials += in_workers(job, root, directories, finder, workers, overlay, named)
     involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()

@@ -202,6 +202,15 @@ def _read_block(path: str, block: _Block, index: int) -> tuple[list[Certificate]
     return _guarded(read, lambda exc: ([], _unreadable(block.label, block.line, exc)))
 
 
+def load_library() -> None:
+    """Import the parts of cryptography that reading certificates uses, now rather than at the
+    first certificate (a process about to fork workers that will all read certificates)."""
+    from cryptography import exceptions, x509  # noqa: F401
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: F401
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa  # noqa: F401
+    from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: F401
+
+
 def _load_pem_block(block: _Block) -> list[x509.Certificate]:
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import pkcs7
