@@ -91,6 +91,10 @@ _FLOAT = re.compile(
 )
 
 
+_MAY_RESOLVE = frozenset("~nNtTfF$+-.0123456789") | {""}
+"""The first characters of the nulls, booleans and numbers above."""
+
+
 class _LongNumber(Exception):
     """An integer of more digits than Python converts (sys.get_int_max_str_digits())."""
 
@@ -100,6 +104,8 @@ def _plain_scalar(text: str) -> Any:
 
     PowerShell's ``$true``/``$false`` are read as booleans because administrators paste them.
     """
+    if text[:1] not in _MAY_RESOLVE:  # most values: text that is no null, boolean or number
+        return text
     if text in _NULLS:
         return None
     lowered = text.lower()
@@ -213,17 +219,7 @@ def parse_yaml(
     return Document(path, tuple(documents), builder.positions), builder.problems
 
 
-def _end(node: Any, lines: list[str]) -> tuple[int, int]:
-    """Block collections end at column 0 of the next line; pull that back to the last character."""
-    line, column = node.end_mark.line, node.end_mark.column
-    if column == 0 and line > node.start_mark.line:
-        line -= 1
-        column = len(lines[line]) if line < len(lines) else 0
-    return line, column
-
-
 def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any) -> Any:
-    start = node.start_mark
     node_id = node.id
     if node_id != "scalar":
         size = b.sizes.get(id(node))
@@ -235,6 +231,7 @@ def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], dept
         if b.expanding:  # inside an alias already paid for
             return _build_collection(node, node_id, pointer, b, lines, depth, key)
         if size > b.aliases.remaining:  # an alias: refuse before expanding it
+            start = node.start_mark
             raise ParseError(
                 ParseProblem(
                     "limit",
@@ -256,6 +253,7 @@ def _build_node(node: Any, pointer: Pointer, b: _Builder, lines: list[str], dept
     try:
         return _plain_scalar(node.value)
     except _LongNumber:
+        start = node.start_mark
         b.problems.append(_long_number(node.value, start.line, start.column))
         return node.value
 
@@ -271,11 +269,23 @@ def _long_number(text: str, line: int, column: int) -> ParseProblem:
 
 
 def _place(node: Any, pointer: Pointer, b: _Builder, lines: list[str], depth: int, key: Any) -> None:
-    start = node.start_mark
-    b.count(start.line, start.column, depth)
-    end_line, end_column = _end(node, lines)
-    key_marks = (key.start_mark.line, key.start_mark.column) if key is not None else (-1, -1)
-    b.positions[pointer] = (*key_marks, start.line, start.column, end_line, end_column)
+    """Count the node and record its marks. Block collections (and block scalars) end at column
+    0 of the next line: that is pulled back to the last character of the line before."""
+    start, end = node.start_mark, node.end_mark
+    line, column = start.line, start.column
+    b.nodes += 1
+    if b.nodes > MAX_NODES or depth > MAX_DEPTH:
+        b.nodes -= 1
+        b.count(line, column, depth)  # raises
+    end_line, end_column = end.line, end.column
+    if end_column == 0 and end_line > line:
+        end_line -= 1
+        end_column = len(lines[end_line]) if end_line < len(lines) else 0
+    if key is None:
+        b.positions[pointer] = (-1, -1, line, column, end_line, end_column)
+    else:
+        key_start = key.start_mark
+        b.positions[pointer] = (key_start.line, key_start.column, line, column, end_line, end_column)
 
 
 def _build_collection(

@@ -64,7 +64,7 @@ def condition_test(where: dict[str, Any]) -> Test:
         return tests[0]
 
     def every(obj: Object) -> bool:
-        for test in tests:
+        for test in tests:  # noqa: SIM110 (all() of a generator: a frame resumed per test)
             if not test(obj):
                 return False
         return True

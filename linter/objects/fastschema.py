@@ -57,7 +57,7 @@ def _every(checks: list[Predicate]) -> Predicate:
         return checks[0]
 
     def every(v: Any) -> bool:
-        for check in checks:
+        for check in checks:  # noqa: SIM110 (all() of a generator: a frame resumed per check)
             if not check(v):
                 return False
         return True
@@ -70,7 +70,7 @@ def _some(checks: list[Predicate]) -> Predicate:
         return checks[0]
 
     def some(v: Any) -> bool:
-        for check in checks:
+        for check in checks:  # noqa: SIM110 (as in every)
             if check(v):
                 return True
         return False
