@@ -1,9 +1,10 @@
-"""Linting scopes in worker processes, for repositories of many scopes.
+"""Linting scopes in several processes, for repositories of many scopes.
 
-Where processes are made by fork (Linux), a worker starts as a copy of the process that made
-it: the directory listings, the directories known to hold a Tenant and the files read to find
-them, and the libraries imported, are there already. They are left to the workers instead of
-being made again in each, which used to cost more CPU than the second core gave back.
+The process that starts the workers lints chunks too, so its share of the findings is never
+pickled and sent back. Where processes are made by fork (Linux), a worker starts as a copy of
+that process: the directory listings, the directories known to hold a Tenant and the files read
+to find them, and the libraries imported, are there already and are not made again in each
+worker. Without both, the split cost more CPU than the second core gave back.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ _INHERITED: dict[str, ScopeFinder] = {}
 def inherited(token: str) -> ScopeFinder | None:
     """The finder a forked worker finds in its copy of the parent; None when it must make one."""
     finder = _INHERITED.get(token) if token else None
-    if finder is not None:  # each chunk had a loader, and so an alias budget, of its own
-        finder.loader.aliases = AliasBudget()
+    return _fresh(finder) if finder is not None else None
+
+
+def _fresh(finder: ScopeFinder) -> ScopeFinder:
+    """The finder with a new alias budget: each chunk had a loader, and so a budget, of its own."""
+    finder.loader.aliases = AliasBudget()
     return finder
 
 
@@ -40,8 +45,10 @@ def in_workers(
     overlay: Mapping[str, bytes] | None,
     named: Collection[str],
 ) -> list[T]:
-    """``job(root, chunk, overlay=, named=, inherit=)`` over chunks of the directories, in
-    ``workers`` processes; the results in the order of the chunks."""
+    """``job(root, chunk, overlay=, named=, finder= or inherit=)`` over chunks of the
+    directories, in ``workers`` processes, this one included: it lints chunks from the end while
+    the others lint from the start, so its share is never sent between processes. The results
+    come in the order of the chunks."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -49,17 +56,20 @@ def in_workers(
     if multiprocessing.get_start_method() == "fork":
         token = f"{os.getpid()}:{id(finder)}"
         _INHERITED[token] = finder
-        load_library()  # every worker reads certificates: import the library once, before the fork
-    else:
-        finder.loader.release()  # a spawned worker reads the files itself
-    pieces = workers * 4  # more chunks than workers, so one slow chunk does not hold the run up
+        load_library()  # every process reads certificates: import the library once, before the fork
+    pieces = workers * 4  # more chunks than processes, so one slow chunk does not hold the run up
     chunks = [c for c in (directories[i::pieces] for i in range(pieces)) if c]
+    results: list[T] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
             futures = [pool.submit(job, root, c, overlay=overlay, named=named, inherit=token) for c in chunks]
-            results: list[T] = []
-            for future in futures:
-                results += future.result()
-            return results
+            mine: dict[int, list[T]] = {}
+            for index in reversed(range(len(chunks))):
+                if not futures[index].cancel():  # a worker has it: the chunks before are theirs
+                    break
+                mine[index] = job(root, chunks[index], overlay=overlay, named=named, finder=_fresh(finder))
+            for index, future in enumerate(futures):
+                results += mine[index] if index in mine else future.result()
     finally:
         _INHERITED.pop(token, None)
+    return results
