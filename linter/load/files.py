@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 class NotARegularFile(OSError):
     """A FIFO, device or socket where a file was expected: reading it could block or never end."""
 
-    def __init__(self, path: Path, what: str) -> None:
+    def __init__(self, path: Path | str, what: str) -> None:
         super().__init__(f"{path} is {what}, not a regular file")
         self.what = what
 
@@ -20,7 +20,7 @@ class NotARegularFile(OSError):
 class TooLarge(OSError):
     """More bytes than the limit; ``size`` is at least limit + 1."""
 
-    def __init__(self, path: Path, size: int, limit: int) -> None:
+    def __init__(self, path: Path | str, size: int, limit: int) -> None:
         super().__init__(f"{path} is {size:,} bytes, over the {limit:,}-byte limit")
         self.size = size
         self.limit = limit
@@ -34,7 +34,7 @@ _KINDS = (
 )
 
 
-def read_regular(path: Path, limit: int) -> bytes:
+def read_regular(path: Path | str, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
     Opened without blocking (a FIFO would wait for a writer for ever) and checked after opening,

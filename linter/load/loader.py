@@ -178,12 +178,15 @@ class Loader:
         """The file system path of a root-relative path, as a string (cheaper than a Path)."""
         return f"{self._root}/{rel}" if rel else self._root
 
-    def inside_root(self, path: Path) -> bool:
+    def inside_root(self, path: Path | str) -> bool:
+        """Whether the path, links resolved, is the root or lies below it; compared as text
+        (normalised as the platform compares paths), which is what Path's comparison does."""
         try:
-            real = Path(os.path.realpath(path))
+            real = os.path.normcase(os.path.realpath(path))
         except (OSError, RuntimeError):
             return False
-        return real == self.root or self.root in real.parents
+        root = os.path.normcase(self._root)
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
     # --- directories ---------------------------------------------------------------------
 
@@ -343,7 +346,7 @@ class Loader:
         raw = self._raw.get(rel)
         if raw is None:
             try:
-                raw = read_regular(self.absolute(rel), limit)
+                raw = read_regular(self.path(rel), limit)
             except OSError as exc:
                 return exc
             self._raw[rel] = raw

@@ -232,7 +232,7 @@ def _add_referenced_certificates(loader: Loader, scope: Scope, problems: list[Pr
             or drive
             or target.startswith("../")
             or target == ".."
-            or not loader.inside_root(loader.absolute(target))
+            or not loader.inside_root(loader.path(target))
         ):
             problems.append(
                 Problem(
