@@ -41,20 +41,35 @@ def read_regular(path: Path | str, limit: int) -> bytes:
     so what is read is what was checked; at most limit + 1 bytes are read, whatever the file
     system says its size is."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    try:
+        status = os.fstat(fd)
+        mode = status.st_mode
         if not stat.S_ISREG(mode):
             what = next((name for test, name in _KINDS if test(mode)), "a socket or other special file")
             raise NotARegularFile(path, what)
         # ask for what fstat says (plus one byte, to see a file that grew or a size of 0 that is
         # not true), not for limit + 1 bytes: that would allocate the whole limit for every file
-        expected = min(os.fstat(fd).st_size, limit) + 1
-        data = handle.read(expected)
+        expected = min(status.st_size, limit) + 1
+        data = _read(fd, expected)
         if len(data) == expected:
-            data += handle.read(limit + 1 - len(data))
+            data += _read(fd, limit + 1 - len(data))
         if len(data) > limit:
             raise TooLarge(path, max(os.fstat(fd).st_size, len(data)), limit)
         return data
+    finally:
+        os.close(fd)
+
+
+def _read(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at the end of the file (os.read may return less)."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
 
 
 def find_root(start: Path) -> Path:
