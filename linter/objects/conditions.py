@@ -38,20 +38,19 @@ SCHEMA: dict[str, Any] = {
 
 
 def matches(where: dict[str, Any], obj: Object) -> bool:
-    for name, condition in where.items():
-        actual = obj.effective(name)
-        if not isinstance(condition, dict):
-            condition = {"equals": condition}
-        ((op, expected),) = condition.items()
-        if op == "present":
-            holds = obj.has(name) is expected
-        elif op in ("equals", "not"):
-            holds = _same(actual, expected) is (op == "equals")
-        else:
-            holds = any(_same(actual, e) for e in expected) is (op == "in")
-        if not holds:
-            return False
-    return True
+    """Whether every condition holds for the object. The test of a set of conditions is made once
+    and kept with it (primitives ask with the same ``when`` for every object they meet)."""
+    made = _MADE.get(id(where))
+    if made is None or made[0] is not where:
+        if len(_MADE) >= _MAX_MADE:  # a long-lived process meeting many short-lived conditions
+            _MADE.clear()
+        made = _MADE[id(where)] = (where, condition_test(where))
+    return made[1](obj)
+
+
+_MADE: dict[int, tuple[dict[str, Any], Test]] = {}
+"""id(conditions) -> (the conditions, which keeps the id theirs, and their test)."""
+_MAX_MADE = 4096
 
 
 def condition_test(where: dict[str, Any]) -> Test:
@@ -90,7 +89,8 @@ def _condition(name: str, condition: Any) -> Test:
 
 
 def _equal_to(expected: Any) -> Callable[[Any], bool]:
-    """``_same(actual, expected)`` as a test of ``actual``."""
+    """A test of whether a value is ``expected``: text without regard to case, as PowerShell
+    compares it; anything else equal and of the same type (true is not 1)."""
     if isinstance(expected, str):
         lowered = expected.lower()
         return lambda actual: isinstance(actual, str) and actual.lower() == lowered
@@ -100,9 +100,3 @@ def _equal_to(expected: Any) -> Callable[[Any], bool]:
 
 def _one_of(equals: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
     return lambda actual: any(equal(actual) for equal in equals)
-
-
-def _same(actual: Any, expected: Any) -> bool:
-    if isinstance(actual, str) and isinstance(expected, str):
-        return actual.lower() == expected.lower()
-    return bool(actual == expected and type(actual) is type(expected))
