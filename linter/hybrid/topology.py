@@ -22,7 +22,7 @@ from linter.domain.names import (
 )
 from linter.load.certs import signed_by
 from linter.model import Certificate, Object
-from linter.objects.scopes import Scope
+from linter.objects.scopes import Scope, per_object
 
 # Health Checker's patterns for connectors that send to Exchange Online (exchange-facts 4.1, S42).
 EOP_ENDPOINT = re.compile(
@@ -218,6 +218,7 @@ class Presented:
     property: str  # "TlsCertificateName" or "Fqdn"
 
 
+@per_object
 def presented_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate Exchange presents on this connector: the one TlsCertificateName names, or
     when that is empty the one whose names cover Fqdn; the latest-expiring on a tie (S38, S42).
@@ -504,6 +505,7 @@ def _cloud_receive(scope: Scope) -> list[Object]:
     return [c for c in enabled if str(c.get("Name", "")).strip().lower().startswith("default frontend")]
 
 
+@per_object
 def receive_certificate(scope: Scope, connector: Object) -> Presented | None:
     """The certificate a receive connector offers for STARTTLS: the one TlsCertificateName
     names, else the one whose names cover the connector's Fqdn, else the server's FQDN (the

@@ -8,6 +8,7 @@ only inside one scope, which is how one repository holds many tenants.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import posixpath
 import re
@@ -70,6 +71,9 @@ class Scope:
     derived_answers: dict[Callable[[Scope], Any], Any] = field(
         default_factory=dict, repr=False, compare=False
     )
+    by_object: dict[tuple[Callable[[Scope, Object], Any], int], Any] = field(
+        default_factory=dict, repr=False, compare=False
+    )  # (build, id(obj)) -> (obj, answer): see per_object
     as_of: dt.date = field(default_factory=dt.date.today)  # "now" for rules about dates
     unsure: dict[int, frozenset[str]] = field(default_factory=dict)
     """Per object (by id): the properties whose value exolint cannot know, because an input rule
@@ -163,6 +167,22 @@ class ScopeFinder:
                 if is_dir:
                     queue.extend(n for n in self.walk(scope)[2] if is_under(n, target))
         return list(wanted)
+
+
+def per_object(build: Callable[[Scope, Object], T]) -> Callable[[Scope, Object], T]:
+    """``build(scope, obj)`` made once for each object of a scope: a higher layer's answer about
+    one object (the certificate a connector presents) that several rules ask for."""
+
+    @functools.wraps(build)
+    def answer(scope: Scope, obj: Object) -> T:
+        key = (build, id(obj))
+        known = scope.by_object.get(key)
+        if known is None or known[0] is not obj:  # kept with the object, so its id stays its own
+            known = scope.by_object[key] = (obj, build(scope, obj))
+        found: T = known[1]
+        return found
+
+    return answer
 
 
 def build_scope(finder: ScopeFinder, directory: str) -> tuple[Scope, list[Problem]]:
