@@ -177,15 +177,38 @@ def _loader(text: str) -> Any:
             MappingNode: CBaseLoader.DEFAULT_MAPPING_TAG,
         }
 
-        class Loader(CBaseLoader):
-            """Tags are not read (plain scalars are resolved by _plain_scalar), so the composer's
-            call for each node's tag returns at once instead of trying resolvers."""
+        parser: Any = CBaseLoader.__bases__[0]  # the C parser and composer
+
+        class Loader(parser):  # type: ignore[misc]
+            """The C parser and composer without the constructor and resolver parts of
+            CBaseLoader (set up for every file, never used here). Tags are not read (plain
+            scalars are resolved by _plain_scalar), so the composer's call for each node's tag
+            returns at once, and the resolver's path tracking does nothing."""
 
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
                 return tags[kind]
 
+            def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+                pass
+
+            def ascend_resolver(self) -> None:
+                pass
+
+        try:  # another build of the C parser may ask for more of CBaseLoader: then keep all of it
+            _compose_all(Loader("a: &x [1, {b: *x}]\n--- !t\n- c\n"))
+        except AttributeError:
+
+            class Loader(CBaseLoader):  # type: ignore[no-redef]
+                def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                    return tags[kind]
+
         _C_LOADER = Loader
     return _C_LOADER(text)
+
+
+def _compose_all(loader: Any) -> None:
+    while loader.check_node():
+        loader.get_node()
 
 
 def parse_yaml(
