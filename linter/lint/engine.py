@@ -18,7 +18,7 @@ from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.lint.reach import reach
-from linter.lint.workers import in_workers, inherited
+from linter.lint.workers import collector_paused, in_workers, inherited
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -471,6 +471,7 @@ def _lint_scopes(
         partials.append(partial)
         if cache is not None and keys is not None:
             cache.store(finder, scope, keys[directory], partial)
+        scope.derived_answers.clear()  # they refer to the scope: freed now, with the collector paused
     return partials
 
 
@@ -501,11 +502,12 @@ def lint(
         partials, keys = cache.replay(finder, reached, _Partial, forget=_workers(len(reached)) > 1)
         directories = [d for d in reached if d in keys]
     workers = _workers(len(directories))
-    if workers == 1:
-        partials += _lint_scopes(root, directories, rules, as_of, globs, cache, keys, finder, overlay, named)
-    else:
-        job = functools.partial(_lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys)
-        partials += in_workers(job, root, directories, finder, workers, overlay, named)
+    job = functools.partial(_lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys)
+    with collector_paused():
+        if workers == 1:
+            partials += job(root, directories, finder=finder, overlay=overlay, named=named)
+        else:
+            partials += in_workers(job, root, directories, finder, workers, overlay, named)
     involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
     files: set[str] = set()

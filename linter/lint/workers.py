@@ -9,8 +9,11 @@ worker. Without both, the split cost more CPU than the second core gave back.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Collection, Mapping
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +25,31 @@ T = TypeVar("T")
 
 _INHERITED: dict[str, ScopeFinder] = {}
 """token -> the finder of the process that forks the workers; empty in a spawned worker."""
+
+
+_PAUSES = [0, False]  # lints under way with the collector paused; whether it was on before
+_PAUSES_LOCK = threading.Lock()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while scopes are linted. A lint allocates millions
+    of containers and frees them by reference counting; the collector's passes over them, and
+    over every document read so far, cost a fifth of the lint and free almost nothing. Workers
+    forked meanwhile inherit the pause (they exit when done). Nested and concurrent lints (the
+    language server) share one pause; the collector is on again when the last one ends."""
+    with _PAUSES_LOCK:
+        if _PAUSES[0] == 0:
+            _PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _PAUSES_LOCK:
+            _PAUSES[0] -= 1
+            if _PAUSES[0] == 0 and _PAUSES[1]:
+                gc.enable()
 
 
 def inherited(token: str) -> ScopeFinder | None:
