@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from linter.model import Object
+from linter.objects.fastschema import all_of
 
 Test = Callable[[Object], bool]
 
@@ -56,23 +57,7 @@ _MAX_MADE = 4096
 def condition_test(where: dict[str, Any]) -> Test:
     """``matches`` made once for a set of conditions: the test of each condition is chosen and its
     text lowered when it is made, not for every object (a rule meets thousands of them)."""
-    tests = [_condition(name, condition) for name, condition in where.items()]
-    if not tests:
-        return _always
-    if len(tests) == 1:
-        return tests[0]
-
-    def every(obj: Object) -> bool:
-        for test in tests:  # noqa: SIM110 (all() of a generator: a frame resumed per test)
-            if not test(obj):
-                return False
-        return True
-
-    return every
-
-
-def _always(obj: Object) -> bool:
-    return True
+    return all_of([_condition(name, condition) for name, condition in where.items()])
 
 
 def _condition(name: str, condition: Any) -> Test:

@@ -48,11 +48,12 @@ def _compile(schema: Any) -> Predicate:
         if keyword in _ANNOTATIONS:
             continue
         checks.append(_keyword(keyword, value, schema))
-    return _every(checks)
+    return all_of(checks)
 
 
-def _every(checks: list[Predicate]) -> Predicate:
-    """All of the checks, as one call when there is one (most schemas hold a type alone)."""
+def all_of(checks: list[Predicate]) -> Predicate:
+    """All of the checks, as one call when there is one (most schemas hold a type alone); a
+    loop, not all() over a generator, which resumes a frame per check."""
     if len(checks) == 1:
         return checks[0]
 
@@ -65,12 +66,12 @@ def _every(checks: list[Predicate]) -> Predicate:
     return every
 
 
-def _some(checks: list[Predicate]) -> Predicate:
+def any_of(checks: list[Predicate]) -> Predicate:
     if len(checks) == 1:
         return checks[0]
 
     def some(v: Any) -> bool:
-        for check in checks:  # noqa: SIM110 (as in every)
+        for check in checks:  # noqa: SIM110 (as in all_of)
             if check(v):
                 return True
         return False
@@ -80,7 +81,7 @@ def _some(checks: list[Predicate]) -> Predicate:
 
 def _keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Predicate:
     if keyword == "type":
-        return _some([_TYPES[t] for t in (value if isinstance(value, list) else [value])])
+        return any_of([_TYPES[t] for t in (value if isinstance(value, list) else [value])])
     if keyword == "enum":
         return _enum(list(value))
     if keyword == "const":
@@ -97,7 +98,7 @@ def _keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Predicate:
     if keyword == "maximum":
         return lambda v: not _number(v) or v <= value
     if keyword == "anyOf":
-        return _some([_compile(option) for option in value])
+        return any_of([_compile(option) for option in value])
     if keyword == "items":
         return _items(_compile(value))
     if keyword == "required":
