@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 Pointer = tuple[str | int, ...]
 """A path into a parsed document or an object: mapping keys and list indexes."""
@@ -352,15 +352,11 @@ class Report:
     pictures: dict[str, str] = field(default_factory=dict)  # scope -> Mermaid flowchart (markdown report)
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Checked:
-    """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
+class Checked(NamedTuple):
+    """One rule evaluated on one object: a test case that passed unless a finding says otherwise.
+    A tuple: a run makes one per rule and object, and a cached run loads them all again."""
 
     rule_id: str
     kind: str
     identity: str
     path: str
-
-    def __reduce__(self) -> tuple[type[Checked], tuple[str, str, str, str]]:
-        """Pickled as its four values: loading a cached run rebuilds thousands of these."""
-        return (Checked, (self.rule_id, self.kind, self.identity, self.path))
