@@ -18,7 +18,7 @@ from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.lint.reach import reach
-from linter.lint.workers import collector_paused, in_workers, inherited
+from linter.lint.workers import collector_paused, in_workers
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -448,11 +448,9 @@ def _lint_scopes(
     finder: ScopeFinder | None = None,
     overlay: Mapping[str, bytes] | None = None,
     named: Collection[str] = (),
-    inherit: str = "",
 ) -> list[_Partial]:
-    """Lint some scopes in this process, each on its own; store each result in the cache.
-    ``inherit``: the token of the finder a forked worker has from its parent (see workers.py)."""
-    finder = finder or inherited(inherit) or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
+    """Lint some scopes in this process, each on its own; store each result in the cache."""
+    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     engine = Engine(rules, as_of)
     partials: list[_Partial] = []
     for directory in directories:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from linter.load.certs import load_library
 from linter.load.parse import AliasBudget
@@ -23,8 +23,10 @@ from linter.objects.scopes import ScopeFinder
 
 T = TypeVar("T")
 
-_INHERITED: dict[str, ScopeFinder] = {}
-"""token -> the finder of the process that forks the workers; empty in a spawned worker."""
+_Job = tuple[Callable[..., Any], ScopeFinder, Path, Mapping[str, bytes] | None, Collection[str]]
+_INHERITED: dict[str, _Job] = {}
+"""token -> the job and its arguments in the process that forks the workers, which find them in
+their copy of that process; empty in a spawned worker."""
 
 
 _PAUSES = [0, False]  # lints under way with the collector paused; whether it was on before
@@ -52,16 +54,16 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def inherited(token: str) -> ScopeFinder | None:
-    """The finder a forked worker finds in its copy of the parent; None when it must make one."""
-    finder = _INHERITED.get(token) if token else None
-    return _fresh(finder) if finder is not None else None
-
-
 def _fresh(finder: ScopeFinder) -> ScopeFinder:
     """The finder with a new alias budget: each chunk had a loader, and so a budget, of its own."""
     finder.loader.aliases = AliasBudget()
     return finder
+
+
+def _inherited_job(token: str, chunk: list[str]) -> Any:
+    """In a forked worker: the job on one chunk, with the finder and arguments of the parent."""
+    job, finder, root, overlay, named = _INHERITED[token]
+    return job(root, chunk, overlay=overlay, named=named, finder=_fresh(finder))
 
 
 def in_workers(
@@ -73,24 +75,29 @@ def in_workers(
     overlay: Mapping[str, bytes] | None,
     named: Collection[str],
 ) -> list[T]:
-    """``job(root, chunk, overlay=, named=, finder= or inherit=)`` over chunks of the
-    directories, in ``workers`` processes, this one included: it lints chunks from the end while
+    """``job(root, chunk, overlay=, named=, finder=)`` over chunks of the directories, in
+    ``workers`` processes, this one included: it lints chunks from the end while
     the others lint from the start, so its share is never sent between processes. The results
     come in the order of the chunks."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     token = ""
-    if multiprocessing.get_start_method() == "fork":
+    if multiprocessing.get_start_method() == "fork":  # the job, rules and finder are not pickled
         token = f"{os.getpid()}:{id(finder)}"
-        _INHERITED[token] = finder
+        _INHERITED[token] = (job, finder, root, overlay, named)
         load_library()  # every process reads certificates: import the library once, before the fork
     pieces = workers * 4  # more chunks than processes, so one slow chunk does not hold the run up
     chunks = [c for c in (directories[i::pieces] for i in range(pieces)) if c]
     results: list[T] = []
     try:
         with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-            futures = [pool.submit(job, root, c, overlay=overlay, named=named, inherit=token) for c in chunks]
+            futures = [
+                pool.submit(_inherited_job, token, c)
+                if token
+                else pool.submit(job, root, c, overlay=overlay, named=named)
+                for c in chunks
+            ]
             mine: dict[int, list[T]] = {}
             for index in reversed(range(len(chunks))):
                 if not futures[index].cancel():  # a worker has it: the chunks before are theirs
