@@ -509,6 +509,7 @@ def lint(
             partials += job(root, directories, finder=finder, overlay=overlay, named=named)
         else:
             partials += in_workers(job, root, directories, finder, workers, overlay, named)
+        finder.loader.release()  # the documents read, freed before the collector resumes, not by it
     involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
     files, outside = set[str](), cache.outside if cache is not None else {}
