@@ -162,7 +162,8 @@ class Engine:
                 except Exception as exc:  # a primitive's bug must not hide the other findings
                     findings.append(self._crash(rule, obj, scope, exc))
                     continue
-                findings.extend(self._from_hit(rule, obj, scope, hit) for hit in hits)
+                if hits:  # most pairs find nothing: no generator for them
+                    findings.extend(self._from_hit(rule, obj, scope, hit) for hit in hits)
         return findings
 
     def claims(self, scope: Scope) -> list[Claim]:
