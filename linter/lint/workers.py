@@ -87,7 +87,7 @@ def in_workers(
         token = f"{os.getpid()}:{id(finder)}"
         _INHERITED[token] = (job, finder, root, overlay, named)
         load_library()  # every process reads certificates: import the library once, before the fork
-    pieces = workers * 4  # more chunks than processes, so one slow chunk does not hold the run up
+    pieces = workers * 16  # small chunks: the last ones, queued for a worker, decide when all are done
     chunks = [c for c in (directories[i::pieces] for i in range(pieces)) if c]
     results: list[T] = []
     try:
