@@ -192,20 +192,22 @@ def _build(
         if value is not None:  # null is PowerShell's $null: the property is not set
             props[name] = _canonical_value(ks, name, value)
     obj = Object(kind, props, document, base, raw_keys, scope, ks.defaults)
+    written = [(name, key) for name, key in raw_keys.items() if key != name]
+    if not (written or duplicates or unknown):
+        return obj, _schema_problems(obj)  # the common case: no label to write
     label = label_of(obj)
-    for name, key in raw_keys.items():
-        if key != name:
-            problems.append(
-                Problem(
-                    ids.PROPERTY_SPELLING,
-                    path,
-                    _key_span(document, (*base, key)),
-                    f"{label} spells {name} as {key!r}; PowerShell reads it the same, but write it "
-                    f"as documented ({name}) so it matches Get-{kind} output and catches real typos",
-                    obj,
-                    (name,),
-                )
+    for name, key in written:
+        problems.append(
+            Problem(
+                ids.PROPERTY_SPELLING,
+                path,
+                _key_span(document, (*base, key)),
+                f"{label} spells {name} as {key!r}; PowerShell reads it the same, but write it "
+                f"as documented ({name}) so it matches Get-{kind} output and catches real typos",
+                obj,
+                (name,),
             )
+        )
     for key, name in duplicates:
         problems.append(
             Problem(
@@ -333,12 +335,13 @@ def _describe(error: Any) -> str:
     return str(error.message)
 
 
-def _schema_problems(obj: Object, label: str) -> list[Problem]:
+def _schema_problems(obj: Object, label: str | None = None) -> list[Problem]:
     problems: list[Problem] = []
     instance = {"kind": obj.kind, **obj.props}
     quick = _quick_check(obj.kind)
     if quick is not None and quick(instance):
         return problems
+    label = label or label_of(obj)
     for error in _validator(obj.kind).iter_errors(instance):
         if error.validator == "additionalProperties":
             continue  # reported above with a suggestion
