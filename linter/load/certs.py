@@ -388,10 +388,21 @@ def signed_by(der: bytes, issuer_der: bytes) -> bool | None:
 
     def check() -> bool | None:
         cert = x509.load_der_x509_certificate(der)
-        issuer = x509.load_der_x509_certificate(issuer_der)
+        issuer = _ISSUERS.get(issuer_der)
+        if issuer is None:
+            issuer = x509.load_der_x509_certificate(issuer_der)
+            if len(_ISSUERS) >= _MAX_ISSUERS:
+                _ISSUERS.clear()
+            _ISSUERS[issuer_der] = issuer
         return _signed_with(cert, issuer)
 
     return _guarded(check, lambda _: None)
+
+
+_ISSUERS: dict[bytes, x509.Certificate] = {}
+"""DER -> the issuer as cryptography loaded it, which keeps its parsed public key: one CA signs
+the certificates of many scopes, and its key was parsed again for each."""
+_MAX_ISSUERS = 256
 
 
 def _der(cert: x509.Certificate) -> bytes:
