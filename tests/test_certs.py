@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -120,6 +121,23 @@ def test_several_certificates_with_openssl_text_around(made: dict[str, Generated
         (1, intermediate_start, root_start - 2, ("Contoso Issuing CA",)),
         (2, root_start, root_start + line_count(made["root"].pem()) - 1, ("Contoso Root CA",)),
     ]
+
+
+def test_a_certificate_copied_into_several_files_is_placed_in_each(made: dict[str, Generated]) -> None:
+    """One CA copied into every tenant's folder is read once, yet each copy keeps its own file,
+    position and index, and a DER copy of it reads the same."""
+    root = made["root"].pem()
+    first, _ = read(root, "t1/certs/ca.pem")
+    second, _ = read(made["leaf"].pem() + b"\n" + root, "t2/certs/chain.pem")
+    der = made["root"].certificate.public_bytes(serialization.Encoding.DER)
+    third, _ = read(der, "t3/certs/ca.cer")
+    assert [(c.path, c.index, c.line) for c in (first[0], second[1], third[0])] == [
+        ("t1/certs/ca.pem", 0, 1),
+        ("t2/certs/chain.pem", 1, line_count(made["leaf"].pem()) + 2),
+        ("t3/certs/ca.cer", 0, 1),
+    ]
+    assert first[0] == replace(second[1], path=first[0].path, index=0, line=1, end_line=first[0].end_line)
+    assert first[0].thumbprint == third[0].thumbprint and first[0].subject == third[0].subject
 
 
 def test_crlf_and_bom_keep_the_lines(made: dict[str, Generated]) -> None:

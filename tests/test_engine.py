@@ -176,3 +176,54 @@ def test_file_targets_are_matched_by_their_directories() -> None:
         False,
     ]
     assert under_any([])("anything") and under_any(["", "a"])("b/c")
+
+
+def test_the_collector_is_paused_while_scopes_are_linted_and_left_as_it_was(
+    write, rules, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from linter.lint.workers import collector_paused
+
+    seen: list[bool] = []
+    original = CHECKS["require-any"].check
+
+    def watching(prepared: object, obj: object, scope: object) -> object:
+        seen.append(gc.isenabled())
+        return original(prepared, obj, scope)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CHECKS["require-any"], "check", watching)
+    root = write({"a.yaml": INBOUND.format(name="A")})
+    assert gc.isenabled()
+    assert "EX101" in {f.rule_id for f in lint(root, [], rules).findings}
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with collector_paused():  # nested pauses (a lint inside a lint) end with the outer one
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned the collector off keeps it off
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_test_made_for_conditions_is_never_taken_for_other_conditions() -> None:
+    """matches() keeps the test it made with the conditions it made it for; a dict made later at
+    the same address (the first one freed) gets its own test."""
+    from linter.model import Document, Object
+    from linter.objects import conditions
+
+    obj = Object("InboundConnector", {"Enabled": False}, Document("x.yaml", (), {}), (0,), {}, "")
+    enabled, disabled = {"Enabled": True}, {"Enabled": {"not": True}}
+    assert not conditions.matches(enabled, obj)
+    conditions._MADE[id(disabled)] = conditions._MADE[id(enabled)]  # as if the address were reused
+    assert conditions.matches(disabled, obj)
+    assert conditions.matches({}, obj)
+    assert conditions.matches({"Name": {"present": False}, "enabled": {"in": [False, "x"]}}, obj) is False
+    assert conditions.matches({"Name": {"present": False}, "Enabled": {"in": [False, "x"]}}, obj)
+    assert conditions.matches({"Enabled": {"not_in": [0, "false"]}}, obj)  # false is not 0, nor text
