@@ -112,28 +112,35 @@ def _skeleton(key: str) -> str:
     return "".join(c for c in folded if c.isalnum())
 
 
-def lookalike_kinds(document: Document) -> list[Problem]:
+def _lookalike(document: Document, base: Pointer, mapping: dict[str, Any]) -> Problem | None:
     """A mapping without a ``kind`` key that looks like a definition (a key that reads as kind,
     or a key that names one of exolint's kinds): a finding, never silently skipped."""
-    problems: list[Problem] = []
-    for base, mapping in _mappings(document):
-        if any(isinstance(k, str) and k.lower() == "kind" for k in mapping):
-            continue
-        for key in mapping:
-            if isinstance(key, str) and _skeleton(key) == "kind":
-                odd = ", ".join(f"U+{ord(c):04X}" for c in key if not (c.isascii() and c.isalpha()))
-                problems.append(
-                    Problem(
-                        ids.UNKNOWN_KIND,
-                        document.path,
-                        span(document, (*base, key)),
-                        f"the key {key!r} reads as kind but is not the word kind (it holds {odd}); "
-                        "exolint cannot tell that this mapping is a definition and would skip it: "
-                        "write the key as plain kind",
-                    )
-                )
-                break
-    return problems
+    for key in mapping:
+        if isinstance(key, str) and _skeleton(key) == "kind":
+            odd = ", ".join(f"U+{ord(c):04X}" for c in key if not (c.isascii() and c.isalpha()))
+            return Problem(
+                ids.UNKNOWN_KIND,
+                document.path,
+                span(document, (*base, key)),
+                f"the key {key!r} reads as kind but is not the word kind (it holds {odd}); "
+                "exolint cannot tell that this mapping is a definition and would skip it: "
+                "write the key as plain kind",
+            )
+    return None
+
+
+def _kind_key(mapping: dict[str, Any]) -> tuple[str | None, bool]:
+    """The first key that is ``kind`` without regard to case, and whether a key is apiVersion
+    (a Kubernetes-style manifest): one pass over the keys."""
+    kind_key, manifest = None, False
+    for key in mapping:
+        if isinstance(key, str):
+            lowered = key.lower()
+            if lowered == "kind":
+                kind_key = key if kind_key is None else kind_key
+            elif lowered == "apiversion":
+                manifest = True
+    return kind_key, manifest
 
 
 def kind_value(mapping: dict[str, Any]) -> Any:
@@ -142,22 +149,28 @@ def kind_value(mapping: dict[str, Any]) -> Any:
 
 def build_objects(document: Document, scope: str) -> tuple[list[Object], list[Problem]]:
     objects: list[Object] = []
-    problems: list[Problem] = lookalike_kinds(document)
-    for base, mapping in candidates(document):
-        if any(isinstance(k, str) and k.lower() == "apiversion" for k in mapping):
+    lookalikes: list[Problem] = []  # reported before the definitions' own problems
+    problems: list[Problem] = []
+    for base, mapping in _mappings(document):
+        kind_key, manifest = _kind_key(mapping)
+        if kind_key is None:
+            lookalike = _lookalike(document, base, mapping)
+            if lookalike is not None:
+                lookalikes.append(lookalike)
+            continue
+        if manifest:
             continue  # a Kubernetes-style manifest kept in the same repository
-        obj, found = _build(document, base, mapping, scope)
+        obj, found = _build(document, base, mapping, scope, kind_key)
         problems.extend(found)
         if obj is not None:
             objects.append(obj)
-    return objects, problems
+    return objects, lookalikes + problems
 
 
 def _build(
-    document: Document, base: Pointer, mapping: dict[str, Any], scope: str
+    document: Document, base: Pointer, mapping: dict[str, Any], scope: str, kind_key: str
 ) -> tuple[Object | None, list[Problem]]:
     path = document.path
-    kind_key = next(k for k in mapping if isinstance(k, str) and k.lower() == "kind")
     raw_kind = mapping[kind_key]
     kinds = _kinds_lower()
     kind = kinds.get(raw_kind.lower()) if isinstance(raw_kind, str) else None
