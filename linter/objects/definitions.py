@@ -209,30 +209,30 @@ def _build(
     if not (written or duplicates or unknown):
         return obj, _schema_problems(obj)  # the common case: no label to write
     label = label_of(obj)
-    for name, key in written:
-        problems.append(
-            Problem(
-                ids.PROPERTY_SPELLING,
-                path,
-                _key_span(document, (*base, key)),
-                f"{label} spells {name} as {key!r}; PowerShell reads it the same, but write it "
-                f"as documented ({name}) so it matches Get-{kind} output and catches real typos",
-                obj,
-                (name,),
-            )
+
+    def at_key(rule: str, key: str, name: str, message: str) -> Problem:
+        return Problem(rule, path, _key_span(document, (*base, key)), message, obj, (name,))
+
+    problems += [
+        at_key(
+            ids.PROPERTY_SPELLING,
+            key,
+            name,
+            f"{label} spells {name} as {key!r}; PowerShell reads it the same, but write it "
+            f"as documented ({name}) so it matches Get-{kind} output and catches real typos",
         )
-    for key, name in duplicates:
-        problems.append(
-            Problem(
-                ids.DUPLICATE_KEY,
-                path,
-                _key_span(document, (*base, key)),
-                f"{label} has {name} twice, as {raw_keys[name]!r} and {key!r}; keys match without "
-                "regard to case, as in PowerShell, so keep one",
-                obj,
-                (name,),
-            )
+        for name, key in written
+    ]
+    problems += [
+        at_key(
+            ids.DUPLICATE_KEY,
+            key,
+            name,
+            f"{label} has {name} twice, as {raw_keys[name]!r} and {key!r}; keys match without "
+            "regard to case, as in PowerShell, so keep one",
         )
+        for key, name in duplicates
+    ]
     for key in unknown:
         near = difflib.get_close_matches(str(key).lower(), list(ks.names), n=1, cutoff=0.7)
         hint = (
