@@ -6,10 +6,13 @@ converts from the parser's 0-based marks).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
+
+from linter.values import dataclass
 
 Pointer = tuple[str | int, ...]
 """A path into a parsed document or an object: mapping keys and list indexes."""
@@ -350,7 +353,7 @@ class Report:
     pictures: dict[str, str] = field(default_factory=dict)  # scope -> Mermaid flowchart (markdown report)
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclasses.dataclass(frozen=True, order=True, slots=True)
 class Checked:
     """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
 

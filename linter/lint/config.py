@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from linter.load.files import read_regular
 from linter.load.parse import ParseError, parse_yaml
 from linter.load.resources import data_dir
+from linter.values import dataclass
 
 NAMES = (".exolint.yaml", ".exolint.yml", "pyproject.toml")
 

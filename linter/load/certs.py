@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from linter.domain.dn import windows_dn
 from linter.model import Certificate
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from cryptography import x509

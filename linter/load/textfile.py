@@ -4,7 +4,8 @@ written back as Windows tools wrote it: UTF-8 or UTF-16, with or without a BOM, 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+
+from linter.values import dataclass
 
 
 @dataclass(frozen=True)

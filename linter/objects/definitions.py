@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -19,6 +18,7 @@ from linter.load.locate import position, span
 from linter.load.resources import data_dir, kind_schemas
 from linter.model import UNNAMED, Certificate, Document, Object, Pointer, Problem, Span
 from linter.objects.fastschema import compile_schema
+from linter.values import dataclass
 
 
 @cache

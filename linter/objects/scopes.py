@@ -12,7 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from linter.objects.definitions import (
     label_of,
 )
 from linter.objects.identities import duplicate_identities
+from linter.values import dataclass
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from linter.load.globs import glob_matches
 from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressedBy, SuppressionComment
 from linter.objects.definitions import KIND_LABELS
 from linter.objects.scopes import is_under
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.lint.config import Config

@@ -18,11 +18,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import BinaryIO, cast
 
 from linter.hybrid.topology import EOP_ENDPOINT
+from linter.values import dataclass
 
 REQUIRED_FIELDS = ("session-id", "sequence-number", "event", "data", "context")
 EVENTS = frozenset("+-<>*")

@@ -9,11 +9,12 @@ evaluate PowerShell.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from linter.commands.importer.exports import Note, Record
+from linter.values import dataclass
 
 RESOURCES = {
     "exoinboundconnector": ("EXOInboundConnector", "InboundConnector", "Name"),
@@ -56,7 +57,7 @@ class TooLarge(Exception):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Token:
     kind: str  # word, str, var, num, punct, nl, other
     text: str

@@ -12,7 +12,6 @@ equals, text without regard to case; an absent property takes its documented def
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from linter.model import Hit, Object
@@ -20,6 +19,7 @@ from linter.objects.conditions import SCHEMA as CONDITIONS
 from linter.objects.conditions import VALUE as _VALUE
 from linter.objects.conditions import matches
 from linter.objects.scopes import Scope
+from linter.values import dataclass
 
 PARAMS = {
     "type": "object",
