@@ -138,5 +138,5 @@ def test_exolint_declares_its_dataclasses_with_it() -> None:
         for line in text.splitlines():
             if line.startswith("@dataclasses.dataclass"):
                 assert "slots=True" in line, f"{path}: {line} (use linter.values.dataclass)"
-            elif line.startswith("@dataclass"):
+            elif line.startswith("@dataclass(") or line == "@dataclass":
                 assert "from linter.values import dataclass" in text, f"{path}: {line}"
