@@ -71,6 +71,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Location:
+    """A place in a file that a finding names besides its own, with what happens there."""
+
     path: str
     line: int
     column: int
@@ -233,6 +235,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule as its file defines it, with its primitive's params compiled (``prepared``)."""
+
     id: str
     name: str
     severity: str
@@ -272,6 +276,8 @@ class Repair:
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """One problem a rule reports, where it is and what to do; sorts by path, line, column and rule."""
+
     path: str
     line: int
     column: int

@@ -32,6 +32,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration file's settings (the defaults when there is none)."""
+
     path: Path | None = None  # None: no file, the defaults
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

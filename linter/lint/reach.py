@@ -20,6 +20,8 @@ NOTHING = "\0"
 
 @dataclass(frozen=True)
 class Reach:
+    """The scopes a run lints and whose findings it keeps."""
+
     directories: list[str]  # the scopes to lint
     bereaved: frozenset[str]  # scopes a deleted file leaves: every finding of theirs is kept
     targets: list[str]  # the paths whose findings are kept

@@ -61,6 +61,8 @@ def may_hide_kind(text: str, kind: str | None = None) -> bool:
 
 @dataclass
 class LoadedFile:
+    """One file as read: its document or certificates, its problems and its suppression comments."""
+
     path: str  # repo-relative, '/' separators
     document: Document | None = None
     certificates: list[Certificate] = field(default_factory=list)

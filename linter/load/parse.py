@@ -57,6 +57,8 @@ class AliasBudget:
 
 @dataclass
 class _Builder:
+    """The state of one parse: positions, problems and the counts the limits need."""
+
     positions: dict[Pointer, Marks] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     nodes: int = 0

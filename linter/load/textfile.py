@@ -10,6 +10,8 @@ from linter.values import dataclass
 
 @dataclass(frozen=True)
 class TextFormat:
+    """How a text file is written, so an edit writes it back the same way."""
+
     encoding: str = "utf-8"  # utf-8, utf-16-le or utf-16-be
     bom: bool = False
     newline: str = "\n"  # "\r\n" when every line of the file ends so

@@ -28,6 +28,8 @@ def _kinds_lower() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class KindSchema:
+    """A kind's JSON Schema and what the definitions need from it at hand."""
+
     kind: str
     schema: dict[str, Any]
     names: dict[str, str]  # lower-case -> documented spelling

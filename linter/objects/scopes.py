@@ -62,6 +62,8 @@ def parent(directory: str) -> str:
 
 @dataclass
 class Scope:
+    """One deployment: the objects and certificates of the files below a directory."""
+
     directory: str
     objects: list[Object] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)

@@ -56,6 +56,8 @@ MIN_REASON = 3
 
 @dataclass
 class _Inline:
+    """An inline suppression comment and the ids it has matched."""
+
     path: str
     comment: SuppressionComment
     used: set[str] = field(default_factory=set)  # the ids that matched a finding
@@ -63,6 +65,8 @@ class _Inline:
 
 @dataclass
 class _Entry:
+    """A suppression of the configuration file."""
+
     index: int
     rule: str
     path: str | None

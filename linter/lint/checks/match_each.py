@@ -47,6 +47,8 @@ PARAMS = {
 
 @dataclass(frozen=True)
 class Case:
+    """One case of the rule: when the object is so, the property's values and what each means."""
+
     when: dict[str, Any]
     property: str
     values: dict[str, Any]

@@ -39,6 +39,8 @@ Span = tuple[int, int]  # first and last address as integers
 
 @dataclass(frozen=True)
 class Prepared:
+    """The params of a sender-ips rule, compiled."""
+
     name: str
     report: str
     allowed: tuple[Span, ...] = ()  # merged, sorted
