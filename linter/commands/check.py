@@ -262,10 +262,10 @@ def _cache(args: argparse.Namespace, root: Path, config: Config, definitions: li
     """The cache of this lint root for these settings, unless --no-cache or EXOLINT_NO_CACHE."""
     import datetime as dt
 
-    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint
-
     if getattr(args, "no_cache", False) or os.environ.get("EXOLINT_NO_CACHE", "") not in ("", "0"):
         return None
+    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint  # with pickle: not for --no-cache
+
     directory = getattr(args, "cache_dir", None) or os.environ.get("EXOLINT_CACHE_DIR") or root / DIRECTORY
     rules = [
         (r.id, r.name, r.severity, r.kind, r.where, r.check, r.params, r.message, r.fix, r.repair, r.ndr)

@@ -200,10 +200,11 @@ def _read_block(path: str, block: _Block, index: int) -> tuple[list[Certificate]
 
 def _load_pem_block(block: _Block) -> list[x509.Certificate]:
     from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import pkcs7
 
     data = block.text.encode("ascii")
     if block.label in _PKCS7_LABELS:
+        from cryptography.hazmat.primitives.serialization import pkcs7  # with email: only for bundles
+
         data = data.replace(f" {block.label}-----".encode(), b" PKCS7-----")
         return pkcs7.load_pem_pkcs7_certificates(data)
     return [x509.load_pem_x509_certificate(data)]
@@ -227,11 +228,12 @@ def _read_der(path: str, data: bytes) -> _Parsed:
 
 def _load_der(data: bytes) -> list[x509.Certificate]:
     from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import pkcs7
 
     try:
         return [x509.load_der_x509_certificate(data)]
     except ValueError:
+        from cryptography.hazmat.primitives.serialization import pkcs7
+
         return pkcs7.load_der_pkcs7_certificates(data)
 
 
