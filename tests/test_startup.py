@@ -66,3 +66,56 @@ def test_a_command_gets_its_own_arguments(cli, tmp_path: Path) -> None:  # type:
     assert code == 0 and out.startswith("# exolint rules")
     code, _, err = cli(tmp_path, "nosuchcommand")
     assert code == 2 and "nosuchcommand" in err
+
+
+def _program(tmp_path: Path, *code: str) -> subprocess.CompletedProcess[str]:
+    # buffered output, as a user's is (PYTHONUNBUFFERED would hide a missing flush)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | {"PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", "\n".join(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_the_program_exits_with_the_code_and_all_its_output(tmp_path: Path) -> None:
+    """The program's quick exit keeps what an ordinary exit does: the exit code, every byte of
+    output (here more than a pipe holds), and the exit handlers, which may still write."""
+    done = _program(
+        tmp_path,
+        "import atexit, sys",
+        "atexit.register(lambda: print('handler ran'))",
+        "sys.argv = ['exolint', 'rules', '--format', 'markdown']",
+        "from linter.cli import entry",
+        "entry()",
+    )
+    in_process = subprocess.run(
+        [sys.executable, "-c", "from linter.cli import main; main(['rules', '--format', 'markdown'])"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=tmp_path,
+        check=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(in_process.stdout) > 65536
+    assert done.stdout == in_process.stdout + "handler ran\n"
+    usage = _program(tmp_path, "import sys", "sys.argv = ['exolint', 'check']", "import linter.__main__")
+    assert usage.returncode == 2
+    assert usage.stderr.startswith("exolint: ") and usage.stdout == ""
+
+
+def test_the_program_waits_for_a_thread_still_running(tmp_path: Path) -> None:
+    done = _program(
+        tmp_path,
+        "import sys, threading, time",
+        "threading.Thread(target=lambda: (time.sleep(0.2), print('thread done'))).start()",
+        "sys.argv = ['exolint', '--version']",
+        "from linter.cli import entry",
+        "entry()",
+    )
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "thread done"
