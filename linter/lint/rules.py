@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import string
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
@@ -252,6 +251,8 @@ def _template_problem(template: Any) -> str | None:
     and ``{value[0]}`` would reach into exolint's objects, a format spec could blow up the output."""
     if not isinstance(template, str):
         return None
+    import string
+
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:

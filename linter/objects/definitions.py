@@ -7,7 +7,6 @@ becomes a one-item list. Enum values match case-insensitively too and take the d
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
 from functools import cache
@@ -164,6 +163,8 @@ def _build(
     kinds = _kinds_lower()
     kind = kinds.get(raw_kind.lower()) if isinstance(raw_kind, str) else None
     if kind is None:
+        import difflib
+
         near = difflib.get_close_matches(str(raw_kind).lower(), list(kinds), n=1, cutoff=0.8)
         hint = f"did you mean {kinds[near[0]]}?" if near else f"use one of {', '.join(kind_schemas())}"
         return None, [
@@ -221,6 +222,8 @@ def _build(
             )
         )
     for key in unknown:
+        import difflib
+
         near = difflib.get_close_matches(str(key).lower(), list(ks.names), n=1, cutoff=0.7)
         hint = (
             f"did you mean {ks.names[near[0]]}?"
