@@ -6,7 +6,6 @@ converts from the parser's 0-based marks).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import field
 from enum import StrEnum
@@ -359,7 +358,7 @@ class Report:
     pictures: dict[str, str] = field(default_factory=dict)  # scope -> Mermaid flowchart (markdown report)
 
 
-@dataclasses.dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Checked:
     """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
 

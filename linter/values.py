@@ -7,8 +7,8 @@ small run. Here the standard library still collects the fields (``dataclasses.fi
 ``replace``, ``asdict`` and ``is_dataclass`` work as ever), ``__init__`` is compiled as it would
 be (instances are created by the thousand), and ``__repr__``, ``__eq__``, ``__hash__``, the order
 methods and the frozen guards are shared functions over the class's fields, which give what the
-standard library's give. Only what exolint uses is offered: no ``__post_init__``, ``InitVar``,
-keyword-only fields or slots (take ``dataclasses.dataclass`` for those).
+standard library's give. Only what exolint uses is offered: no ``__post_init__``, ``InitVar`` or
+keyword-only fields.
 
 One difference shows only to introspection: ``__dataclass_params__`` records init, repr and eq as
 false and frozen as false, since the standard library wrote none of those methods.
@@ -42,7 +42,7 @@ def dataclass(cls: type[T], /) -> type[T]: ...
 
 @overload
 def dataclass(
-    *, repr: bool = True, eq: bool = True, order: bool = False, frozen: bool = False
+    *, repr: bool = True, eq: bool = True, order: bool = False, frozen: bool = False, slots: bool = False
 ) -> Callable[[type[T]], type[T]]: ...
 
 
@@ -55,21 +55,22 @@ def dataclass(
     eq: bool = True,
     order: bool = False,
     frozen: bool = False,
+    slots: bool = False,
 ) -> type[T] | Callable[[type[T]], type[T]]:
     """``@dataclass`` or ``@dataclass(frozen=True, order=True, ...)``, as the standard library's."""
 
     def wrap(cls: type[T]) -> type[T]:
-        return _process(cls, repr, eq, order, frozen)
+        return _process(cls, repr, eq, order, frozen, slots)
 
     return wrap if cls is None else wrap(cls)
 
 
-def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool) -> type[T]:
+def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool, slots: bool) -> type[T]:
     own = dict(cls.__dict__)
     if "__post_init__" in own:
         raise TypeError(f"{cls.__qualname__}: __post_init__ needs dataclasses.dataclass")
     documented = bool(own.get("__doc__"))
-    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False)  # the fields only
+    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)  # the fields only
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if len(fields) != len(cls.__dataclass_fields__) or any(f.kw_only is True for f in fields):  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__qualname__}: InitVar and keyword-only fields need dataclasses.dataclass")
@@ -99,6 +100,9 @@ def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool) -> t
     if frozen:
         add("__setattr__", _frozen_setattr(cls, frozenset(f.name for f in fields)), refuse=True)
         add("__delattr__", _frozen_delattr(cls, frozenset(f.name for f in fields)), refuse=True)
+        if slots:  # pickle and copy set slots with setattr, which the guard refuses
+            add("__getstate__", _getstate([f.name for f in fields]))
+            add("__setstate__", _setstate([f.name for f in fields]))
     if not documented:  # as the standard library words it, now that __init__ is there
         cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
     return cls
@@ -187,3 +191,18 @@ def _frozen_delattr(cls: type[Any], names: frozenset[str]) -> Any:
         super(cls, self).__delattr__(name)
 
     return __delattr__
+
+
+def _getstate(names: list[str]) -> Any:
+    def __getstate__(self: Any) -> list[Any]:
+        return [getattr(self, name) for name in names]
+
+    return __getstate__
+
+
+def _setstate(names: list[str]) -> Any:
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for name, value in zip(names, state, strict=False):
+            object.__setattr__(self, name, value)
+
+    return __setstate__

@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import inspect
 import operator
+import re
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ OPTIONS = [
     {"eq": False},
     {"frozen": True, "eq": False},
     {"repr": False},
+    {"slots": True},
+    {"frozen": True, "order": True, "slots": True},
 ]
 
 
@@ -89,7 +92,10 @@ def test_the_same_as_the_standard_library(options: dict[str, bool]) -> None:
         if theirs.__hash__ is not object.__hash__:  # else both hash by identity
             assert outcome(hash, one) == outcome(hash, two)
         assert outcome(setattr, one, "name", "z") == outcome(setattr, two, "name", "z")
-        assert outcome(setattr, one, "other", 1) == outcome(setattr, two, "other", 1)
+        if not (options.get("slots") and options.get("frozen")):
+            # CPython 3.11's own guard of a frozen class with slots fails with a TypeError here
+            # (it names the class before slots were added); this one refuses as it should
+            assert outcome(setattr, one, "other", 1) == outcome(setattr, two, "other", 1)
         assert outcome(delattr, one, "size") == outcome(delattr, two, "size")
         assert len(left) > 3 or ours(*left).extra is not ours(*left).extra  # a fresh default each time
         assert dataclasses.asdict(ours(*left)) == dataclasses.asdict(theirs(*left))
@@ -129,14 +135,11 @@ def test_what_it_does_not_offer_is_refused() -> None:
 
 
 def test_exolint_declares_its_dataclasses_with_it() -> None:
-    """The standard library's decorator only where slots are wanted, so no class pays its price
-    by accident."""
+    """No class of exolint pays the standard library's price by accident."""
     from pathlib import Path
 
     for path in (Path(values.__file__).parent).rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for line in text.splitlines():
-            if line.startswith("@dataclasses.dataclass"):
-                assert "slots=True" in line, f"{path}: {line} (use linter.values.dataclass)"
-            elif line.startswith("@dataclass(") or line == "@dataclass":
-                assert "from linter.values import dataclass" in text, f"{path}: {line}"
+        assert "@dataclasses.dataclass" not in text, path
+        if re.search(r"^@dataclass(\(|$)", text, re.MULTILINE):
+            assert "from linter.values import dataclass" in text, path

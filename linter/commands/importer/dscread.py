@@ -9,7 +9,6 @@ evaluate PowerShell.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
@@ -57,7 +56,7 @@ class TooLarge(Exception):
         self.line = line
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     kind: str  # word, str, var, num, punct, nl, other
     text: str
