@@ -55,6 +55,48 @@ def test_import_budget(args: list[str], allowed: set[str]) -> None:
     assert not third_party, f"exolint {' '.join(args)} imports {sorted(third_party)}"
 
 
+CHECK_LEAVES_OUT = {
+    "pickle": "the cache, which --no-cache never opens",
+    "linter.lint.cache": "the cache, which --no-cache never opens",
+    "jsonschema": "valid definitions, which need no validator's message",
+    "cryptography.hazmat.primitives.serialization.pkcs7": "PEM certificates, not a PKCS#7 bundle",
+    "email.policy": "PEM certificates, not a PKCS#7 bundle",
+    "difflib": "no misspelt kind or key to suggest a spelling for",
+    "linter.report.baseline": "no --baseline or --diff-base",
+    "linter.report.flow": "no markdown report",
+}
+
+
+def modules_after(*args: str) -> set[str]:
+    """The modules loaded once ``exolint ARGS`` has run (beyond the bare interpreter's), seen from
+    inside: -X importtime does not show modules loaded with importlib.import_module."""
+    code = (
+        "import contextlib, io, sys\n"
+        "before = set(sys.modules)\n"
+        "from linter.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({list(args)!r})\n"
+        "print('\\n'.join(sorted(set(sys.modules) - before)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return set(done.stdout.split())
+
+
+def test_a_plain_check_imports_only_what_it_uses() -> None:
+    """``check --no-cache --format json`` of a clean repository with a PEM certificate: only the
+    check command, and none of what that run has no use for."""
+    example = str(REPO / "examples" / "contoso-healthy")
+    loaded = modules_after(
+        "check", "--no-cache", "--as-of", "2026-06-01", "--format", "json", "--root", example, example
+    )
+    assert "cryptography.x509" in loaded and "linter.lint.engine" in loaded  # it did lint
+    commands = {m for m in loaded if m.startswith("linter.commands.")}
+    assert commands == {"linter.commands.check", "linter.commands.options"}
+    unused = {m: why for m, why in CHECK_LEAVES_OUT.items() if m in loaded}
+    assert not unused, f"exolint check imports {unused}"
+
+
 def test_help_lines_match_the_modules() -> None:
     assert HELP.keys() == COMMANDS.keys()
     for name, module in COMMANDS.items():
