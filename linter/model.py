@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.values import dataclass
 
@@ -358,15 +358,11 @@ class Report:
     pictures: dict[str, str] = field(default_factory=dict)  # scope -> Mermaid flowchart (markdown report)
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Checked:
-    """One rule evaluated on one object: a test case that passed unless a finding says otherwise."""
+class Checked(NamedTuple):
+    """One rule evaluated on one object: a test case that passed unless a finding says otherwise.
+    A tuple: a run makes one per rule and object, and a cached run loads them all again."""
 
     rule_id: str
     kind: str
     identity: str
     path: str
-
-    def __reduce__(self) -> tuple[type[Checked], tuple[str, str, str, str]]:
-        """Pickled as its four values: loading a cached run rebuilds thousands of these."""
-        return (Checked, (self.rule_id, self.kind, self.identity, self.path))

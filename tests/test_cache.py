@@ -13,6 +13,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,16 +61,31 @@ def messages(findings: list[dict[str, object]]) -> list[object]:
 
 
 def plant_marker(cache: Path) -> int:
-    """Add a marker finding to every cache entry, keeping its key."""
-    entries = sorted(cache.glob("*.pickle"))
+    """Add a marker finding to every cache entry (of each scope, and of each whole run), keeping
+    its key; return how many scope entries there are."""
+    entries = sorted(cache.glob("[0-9a-f]*.pickle"))
     for entry in entries:
         with entry.open("rb") as stream:
             header = stream.readline() + stream.readline()
             outside, partial = pickle.load(stream)
         path = min(partial.files) if partial.files else "tenant.yaml"
-        partial.findings.append(Finding(path, 1000, 1, "EX001", 1000, 2, "marker", "error", MARKER))
+        partial.findings.append(marker(path))
         entry.write_bytes(header + pickle.dumps((outside, partial)))
+    for entry in cache.glob("run-*.pickle"):
+        with entry.open("rb") as stream:
+            header = stream.readline() + stream.readline()
+            files, outside, report = pickle.load(stream)
+            checked = pickle.load(stream)
+        path = min(
+            (f for f in files if f.startswith("a/")), default=min(files)
+        )  # so a stale replay shows in a/
+        report = replace(report, findings=[*report.findings, marker(path)])
+        entry.write_bytes(header + pickle.dumps((files, outside, report)) + pickle.dumps(checked))
     return len(entries)
+
+
+def marker(path: str) -> Finding:
+    return Finding(path, 1000, 1, "EX001", 1000, 2, "marker", "error", MARKER)
 
 
 def replayed(findings: list[dict[str, object]], scope: str = "") -> bool:
@@ -100,7 +116,7 @@ def test_the_default_place_is_the_lint_root(cli, repo: Path, monkeypatch: pytest
     monkeypatch.delenv("EXOLINT_NO_CACHE", raising=False)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     code, _, _ = cli(repo, "check", "--as-of", AS_OF)
-    assert code == 1 and len(list((repo / ".exolint_cache").glob("*.pickle"))) == 3
+    assert code == 1 and len(list((repo / ".exolint_cache").glob("*.pickle"))) == 4  # 3 scopes, 1 run
     status = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, capture_output=True, text=True
     )
@@ -199,8 +215,9 @@ def test_one_changed_file_relints_its_scope_only(cli, repo: Path, monkeypatch: p
 
 def test_corrupt_and_foreign_entries_are_ignored(cli, repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     expected = run(cli, repo)
-    entries = sorted((repo.parent / "cache").glob("*.pickle"))
+    entries = sorted((repo.parent / "cache").glob("*.pickle"))  # the scopes', then the run's
     entries[0].write_bytes(b"\x00garbage")
+    entries[-1].write_bytes(b"\x00garbage")
     evidence = tmp_path / "ran"
 
     class Exploit:
@@ -212,6 +229,7 @@ def test_corrupt_and_foreign_entries_are_ignored(cli, repo: Path, tmp_path: Path
     assert run(cli, repo) == expected
     assert not evidence.exists()
     assert entries[0].read_bytes().startswith(FORMAT)  # rewritten
+    assert entries[-1].read_bytes().startswith(FORMAT)
 
 
 def test_concurrent_runs_leave_a_usable_cache(repo: Path) -> None:
@@ -225,3 +243,114 @@ def test_concurrent_runs_leave_a_usable_cache(repo: Path) -> None:
     again = json.loads(subprocess.run(command, cwd=repo, env=env, capture_output=True, check=False).stdout)
     assert outputs[0] == outputs[1] == outputs[2] == again["findings"]
     assert not list((repo.parent / "cache").glob("*.tmp"))
+
+
+# --- the run entry: a whole run replayed from one entry ------------------------------------------
+
+
+def test_an_unchanged_run_loads_no_rules(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import linter.commands.check
+
+    first = run(cli, repo)
+    loaded: list[int] = []
+    original = linter.commands.check.rule_definitions
+
+    def counting(config):  # type: ignore[no-untyped-def]
+        loaded.append(1)
+        return original(config)
+
+    monkeypatch.setattr(linter.commands.check, "rule_definitions", counting)
+    assert run(cli, repo) == first and loaded == []
+    _change_definition(repo)
+    assert run(cli, repo) == fresh(cli, repo) and loaded
+
+
+def test_times_vouch_only_for_files_older_than_their_hash(  # type: ignore[no-untyped-def]
+    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system whose clock ticks coarsely gives a file changed twice within one tick the
+    same times: such a file (as young as its hash) is hashed again, never taken as unchanged."""
+    import linter.lint.cache
+
+    tick = linter.lint.cache.time.time_ns()
+
+    def coarse(path: str) -> tuple[int, int, int, int]:  # every file: changed in the same tick
+        size = Path(path).stat().st_size
+        return (size, tick, tick, 1)
+
+    monkeypatch.setattr(linter.lint.cache, "_stamp", coarse)
+    path = repo / "a" / "exo" / "inbound-connector.yaml"
+    before = path.read_text(encoding="utf-8")
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    assert MARKER in messages(run(cli, repo))  # unchanged: replayed (after hashing every file)
+    path.write_text(before.replace("mail.contoso.com", "mail.contoso.net"), encoding="utf-8")  # same size
+    after = run(cli, repo)
+    assert not replayed(after, "a/") and without_markers(after) == fresh(cli, repo)
+
+
+def test_new_times_alone_replay_and_are_kept(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    import linter.lint.cache
+
+    monkeypatch.setattr(linter.lint.cache, "TICK_NS", -(10**18))  # trust times however young
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    os.utime(repo / "a" / "tenant.yaml")  # touched: new times, the same content
+    hashed: list[str] = []
+    original = linter.lint.cache.Loader.digest if hasattr(linter.lint.cache, "Loader") else None
+    assert original is None  # the cache imports the loader for types only
+
+    import linter.load.loader
+
+    digest = linter.load.loader.Loader.digest
+
+    def recording(self, rel):  # type: ignore[no-untyped-def]
+        hashed.append(rel)
+        return digest(self, rel)
+
+    monkeypatch.setattr(linter.load.loader.Loader, "digest", recording)
+    assert MARKER in messages(run(cli, repo)) and "a/tenant.yaml" in hashed
+    hashed.clear()
+    assert MARKER in messages(run(cli, repo)) and hashed == []  # its new times were kept
+
+
+def test_a_new_scope_is_a_miss(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    shutil.copytree(RENEWED, repo / "c")
+    after = run(cli, repo)
+    assert any(str(f["path"]).startswith("c/") for f in after)
+    assert without_markers(after) == fresh(cli, repo)
+
+
+def test_a_deleted_file_is_a_miss(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    (repo / "a" / "exo" / "inbound-connector.yaml").unlink()  # the outage of a deleted connector
+    after = run(cli, repo)
+    assert not replayed(after, "a/") and without_markers(after) == fresh(cli, repo)
+    assert "EX605" in {f["rule_id"] for f in after}
+
+
+def test_junit_from_a_replayed_run_has_every_test_case(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    cache = str(repo.parent / "cache")
+    cli(repo, "check", "--as-of", AS_OF, "--cache-dir", cache, "--format", "json")  # fills the run entry
+    replayed_junit = cli(repo, "check", "--as-of", AS_OF, "--cache-dir", cache, "--format", "junit")[1]
+    fresh_junit = cli(repo, "check", "--as-of", AS_OF, "--no-cache", "--format", "junit")[1]
+
+    def cases(xml: str) -> list[str]:
+        return sorted(line.strip() for line in xml.splitlines() if "<testcase" in line)
+
+    assert cases(replayed_junit) == cases(fresh_junit) and len(cases(fresh_junit)) > 10
+
+
+def test_run_entries_are_kept_for_a_few_target_sets(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    import linter.lint.cache
+
+    paths = ["a", "b", "a/exo", "b/exo", "a/onprem", "b/onprem", "a/certs", "b/certs", "a/tenant.yaml", "."]
+    for path in paths:
+        run(cli, repo, path)
+    entries = list((repo.parent / "cache").glob("run-*.pickle"))
+    assert len(entries) == linter.lint.cache.RUNS_KEPT < len(paths)

@@ -19,6 +19,7 @@ from linter.errors import UsageError
 if TYPE_CHECKING:
     from linter.lint.cache import Cache
     from linter.lint.config import Config
+    from linter.load.loader import Loader
     from linter.model import Report, Rule
 
 HELP = "lint definition and certificate files"
@@ -258,53 +259,99 @@ def configure_rules(definitions: list[Rule], config: Config) -> list[Rule]:
         raise UsageError(str(exc)) from None
 
 
-def _cache(args: argparse.Namespace, root: Path, config: Config, definitions: list[Rule]) -> Cache | None:
+def _cache(args: argparse.Namespace, root: Path, config: Config) -> Cache | None:
     """The cache of this lint root for these settings, unless --no-cache or EXOLINT_NO_CACHE."""
     import datetime as dt
 
+    from linter.lint.config import ConfigError
+
     if getattr(args, "no_cache", False) or os.environ.get("EXOLINT_NO_CACHE", "") not in ("", "0"):
         return None
-    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint  # with pickle: not for --no-cache
+    # with pickle: not for --no-cache
+    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint, tree_digest
 
+    try:
+        own_rules = _own_rule_directories(config) if config.rules else []
+    except ConfigError:
+        return None  # reported when the rules are loaded
     directory = getattr(args, "cache_dir", None) or os.environ.get("EXOLINT_CACHE_DIR") or root / DIRECTORY
-    rules = [
-        (r.id, r.name, r.severity, r.kind, r.where, r.check, r.params, r.message, r.fix, r.repair, r.ndr)
-        for r in definitions
-    ]
     settings = {
         "version": code_fingerprint(),
-        "rules": repr(rules),
+        "own rules": tree_digest(own_rules),
         "configuration": repr(config),
         "as_of": (args.as_of or dt.date.today()).isoformat(),
     }
     return Cache(Path(os.path.abspath(directory)), root, settings)
 
 
-def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
-    """Run the rules the selection options and the configuration leave on over the targets."""
-    from linter.lint.engine import lint as lint_scopes
-    from linter.lint.rules import selected
-    from linter.report.suppress import finish
+def _own_rule_directories(config: Config) -> list[Path]:
+    from linter.lint.rules import configured_directories
 
+    return configured_directories(config)
+
+
+def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
+    """Run the rules the selection options and the configuration leave on over the targets. A run
+    the cache saw with the same settings, targets and files is replayed without loading the rules."""
     config = configuration(args)
     root = lint_root(args)
     if not root.is_dir():
         raise UsageError(f"{args.root}: the lint root must be a directory")
     found = targets(root, args.paths)
-    definitions = rule_definitions(config)
-    all_rules = configure_rules(definitions, config)
     select = args.select or list(config.select)
     ignore = args.ignore or list(config.ignore)
+    deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
+    globs = (config.include, config.exclude)
+    cache = None if root_override else _cache(args, root, config)
+    loader = None
+    if cache is not None:
+        from linter.lint.cache import listed
+        from linter.load.loader import Loader
+
+        named = [t for t in found if os.path.isfile(os.path.join(root, t))]  # as the engine names them
+        loader = Loader(root, *globs, named=named)
+        junit = any(name == "junit" for name, _ in getattr(args, "outputs", None) or ())
+        recalled = cache.recall(
+            repr((found, select, ignore, deleted)), loader, *listed(loader), checked=junit
+        )
+        if recalled is not None:
+            return recalled
+    report = _lint(args, config, root, found, (select, ignore), deleted, cache, loader, root_override)
+    if cache is not None and loader is not None:
+        cache.remember(loader, report)
+    return report
+
+
+def _lint(
+    args: argparse.Namespace,
+    config: Config,
+    root: Path,
+    found: list[str],
+    selection: tuple[list[str], list[str]],
+    deleted: list[str] | None,
+    cache: Cache | None,
+    loader: Loader | None,
+    root_override: Path | None,
+) -> Report:
+    from linter.lint.engine import lint as lint_scopes
+    from linter.lint.rules import selected
+    from linter.report.suppress import finish
+
+    definitions = rule_definitions(config)
+    all_rules = configure_rules(definitions, config)
+    select, ignore = selection
     known = {r.id for r in all_rules}
     for prefix in (*select, *ignore):
         if not any(rule_id.startswith(prefix) for rule_id in known):
             raise UsageError(f"{prefix}: no rule id starts with this; see `exolint rules`")
     rules = [r for r in all_rules if r.check is None or selected(r.id, select, ignore)]
-    deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
     globs = (config.include, config.exclude)
     run = {r.id for r in rules}
-    cache = None if root_override else _cache(args, root, config, [r for r in definitions if r.id in run])
-    report = lint_scopes(root_override or root, found, rules, args.as_of, globs, deleted=deleted, cache=cache)
+    if cache is not None:
+        cache.settle(rules=repr([_definition(r) for r in definitions if r.id in run]))
+    report = lint_scopes(
+        root_override or root, found, rules, args.as_of, globs, deleted=deleted, cache=cache, loader=loader
+    )
     return finish(
         report,
         config,
@@ -314,6 +361,11 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
         targets=found,
         root=root,
     )
+
+
+def _definition(r: Rule) -> tuple[object, ...]:
+    """What of a rule its findings depend on."""
+    return (r.id, r.name, r.severity, r.kind, r.where, r.check, r.params, r.message, r.fix, r.repair, r.ndr)
 
 
 def _deleted(root: Path) -> list[str]:

@@ -17,6 +17,13 @@ An entry is written to a temporary file and renamed into place, so concurrent ru
 half of one. A corrupt, foreign or unreadable entry is a miss, never an error. Entries are read
 with an unpickler that builds only exolint's own finding types and plain values, so a cache
 directory planted in a repository cannot run code.
+
+Beside them, a run entry holds a whole run's report, keyed by the settings, the targets and the
+selection, and checked against every file under the lint root: an unchanged second run reads it
+and nothing else, without loading the rules. A file's content hash is taken again unless its
+size, times and inode are what they were, and those are trusted only for a file last changed
+well before its hash was taken (a file changed twice within the file system's clock tick keeps
+its times; it is hashed again until it is older).
 """
 
 from __future__ import annotations
@@ -25,17 +32,21 @@ import contextlib
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from linter.load.loader import Loader
+    from linter.model import Report
     from linter.objects.scopes import Scope, ScopeFinder
 
 T = TypeVar("T")
+Stamp = tuple[int, int, int, int]  # size, mtime and ctime in ns, inode
 
-FORMAT = b"exolint-cache 1\n"
+FORMAT = b"exolint-cache 2\n"
 DIRECTORY = ".exolint_cache"
 
 _ALLOWED = {
@@ -47,6 +58,10 @@ _ALLOWED = {
         "Location",
         "Object",
         "Repair",
+        "Report",
+        "Rule",
+        "Suppressed",
+        "SuppressedBy",
         "SuppressionComment",
     },
     "linter.lint.engine": {"Claim", "_Partial"},
@@ -88,14 +103,138 @@ def present(loader: Loader, rel: str) -> str | None:
     return loader.digest(rel) if os.path.isfile(loader.path(rel)) else None
 
 
+TICK_NS = 2_000_000_000
+"""How much older than its hash a file must be for its times to stand for its content: more than
+any file system's clock tick (FAT's is two seconds)."""
+
+RUNS_KEPT = 8
+"""Run entries kept (one per set of targets and selection: a hook's, CI's); the oldest go."""
+
+
+def _stamp(path: str) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def listed(loader: Loader) -> tuple[list[str], list[str]]:
+    """Every file under the lint root that a run may read, and the listing's problems."""
+    files: list[str] = []
+    problems: list[str] = []
+    pending = [""]
+    while pending:
+        found, subdirs, trouble = loader.listing(pending.pop())
+        files += found
+        problems += [repr(p) for p in trouble]
+        pending += subdirs
+    return sorted(files), problems
+
+
+def tree_digest(directories: list[Path]) -> str:
+    """The names and contents of every file below some directories (an organisation's rules)."""
+    parts = []
+    for top in directories:
+        for directory, subdirs, names in os.walk(top):
+            subdirs.sort()
+            for name in sorted(names):
+                path = os.path.join(directory, name)
+                with contextlib.suppress(OSError), open(path, "rb") as stream:
+                    parts.append(f"{path}:{hashlib.blake2b(stream.read(), digest_size=16).hexdigest()}")
+    return _digest(*parts)
+
+
 class Cache:
     """Entries of one lint root under one set of settings (all parts of the key but the files)."""
 
     def __init__(self, directory: Path, root: Path, settings: dict[str, str]) -> None:
         self.directory = directory
         self.root = str(root)
-        self.settings = _digest(self.root, *(f"{k}={v}" for k, v in sorted(settings.items())))
+        self._settings: dict[str, str] = {}
+        self.settle(**settings)
+        self.outside: dict[str, str | None] = {}  # files the run read beyond the lint root's walk
         self._ready = False
+
+    def settle(self, **more: str) -> None:
+        """Add settings that a scope's entries depend on and the run's need not (the rules, once
+        they are loaded: the run's key holds what they are loaded from)."""
+        self._settings |= more
+        self.settings = _digest(self.root, *(f"{k}={v}" for k, v in sorted(self._settings.items())))
+
+    # --- the whole run ----------------------------------------------------------------------
+
+    def _run_entry(self, run: str) -> Path:
+        return self.directory / f"run-{_digest(self.root, run)[:32]}.pickle"
+
+    def recall(
+        self, run: str, loader: Loader, files: list[str], problems: list[str], checked: bool = True
+    ) -> Report | None:
+        """The report a run stored under ``run`` (its targets and selection) if every file under
+        the lint root (``files``, as listed now) and every file it read beyond them is as it was;
+        else None. Each file's hash is left with the loader, so a run that goes on hashes no file
+        twice and reads none whose times say it is unchanged. The report's ``checked`` (one item
+        per rule and object, for JUnit; the bulk of an entry) is read only when asked for."""
+        self._run, self._files, self._hashed_at = run, files, time.time_ns()
+        self._run_key = _digest(self.settings, run, *problems)
+        stored, outside, report = self._read_run(checked)
+        same = report is not None and stored.keys() == set(files)
+        self._stamps: dict[str, Stamp | None] = {}
+        for rel in files:
+            stamp = self._stamps[rel] = _stamp(loader.path(rel))
+            entry = stored.get(rel)
+            if entry is not None and stamp is not None and entry[0] == stamp:
+                loader.trust(rel, entry[1])
+            else:  # hashed now, before the run reads it
+                digest = loader.digest(rel)
+                same = same and entry is not None and digest == entry[1]
+        if report is None or not same or any(present(loader, p) != d for p, d in outside.items()):
+            return None
+        if any(stored[rel][0] != self._stamps[rel] for rel in files):  # hashed again: keep the times
+            whole = report if checked else self._read_run(True)[2]
+            if whole is not None:
+                self.remember(loader, whole, outside)
+        return report
+
+    def _read_run(
+        self, checked: bool
+    ) -> tuple[dict[str, tuple[Stamp | None, str]], dict[str, str | None], Report | None]:
+        """(files, outside, report) of the run entry under the current key; empty on a miss."""
+        from linter.model import Checked, Report
+
+        with contextlib.suppress(Exception), open(self._run_entry(self._run), "rb") as stream:
+            if stream.readline() == FORMAT and stream.readline() == self._run_key.encode() + b"\n":
+                stored, outside, report = _Unpickler(stream).load()
+                if isinstance(stored, dict) and isinstance(outside, dict) and isinstance(report, Report):
+                    if checked:  # a pickle of its own, after the report's
+                        items = [tuple.__new__(Checked, c) for c in _Unpickler(stream).load()]
+                        report = replace(report, checked=items)
+                    return stored, outside, report
+        return {}, {}, None
+
+    def remember(self, loader: Loader, report: Report, outside: dict[str, str | None] | None = None) -> None:
+        """Store a run's report under what recall() saw. The hashes are those taken before the
+        run read the files, so a file changed while it ran is a miss next time, never a stale hit."""
+        young = self._hashed_at - TICK_NS
+        files: dict[str, tuple[Stamp | None, str]] = {}
+        for rel in self._files:
+            stamp = self._stamps.get(rel)
+            if stamp is not None and (stamp[1] >= young or stamp[2] >= young):
+                stamp = None  # too young for its times to vouch for it
+            files[rel] = (stamp, loader.digest(rel))
+        outside = self.outside if outside is None else outside
+        rules = [replace(r, prepared=None) for r in report.rules]  # compiled forms are made anew
+        head = (files, outside, replace(report, rules=rules, checked=[]))
+        self._write(self._run_entry(self._run), self._run_key, head, [tuple(c) for c in report.checked])
+        self._prune()
+
+    def _prune(self) -> None:
+        with contextlib.suppress(OSError):
+            runs = sorted(self.directory.glob("run-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+            for old in runs[:-RUNS_KEPT]:
+                old.unlink()
+
+    # --- one scope ----------------------------------------------------------------------------
 
     def _entry(self, scope: str) -> Path:
         return self.directory / f"{_digest(self.root, scope)[:32]}.pickle"
@@ -142,27 +281,33 @@ class Cache:
                     loader.forget(rel)
         return found, keys
 
-    def store(self, finder: ScopeFinder, scope: Scope, key: str, result: Any) -> None:
-        """Store a scope's result, with the hashes of the files it read beyond its own walk (a
-        certificate in a shared folder) and of those it named that do not exist."""
+    def outside_of(self, finder: ScopeFinder, scope: Scope) -> dict[str, str | None]:
+        """The hashes of the files a scope read beyond its own walk (a certificate in a shared
+        folder) and of those it named that do not exist (None), to be checked before a replay."""
         walked = set(finder.walk(scope.directory)[0])
-        outside = [f for f in scope.files if f not in walked] + scope.missing
-        self.put(scope.directory, key, {f: present(finder.loader, f) for f in outside}, result)
+        return {
+            f: present(finder.loader, f) for f in [f for f in scope.files if f not in walked] + scope.missing
+        }
 
     def put(self, scope: str, key: str, outside: dict[str, str | None], result: Any) -> None:
-        """Store a scope's result; a cache that cannot be written is no cache, not an error."""
+        """Store a scope's result."""
+        self._write(self._entry(scope), key, (outside, result))
+
+    def _write(self, entry: Path, key: str, *values: Any) -> None:
+        """Write an entry (its values pickled one after the other); a cache that cannot be written
+        is no cache, not an error."""
         import tempfile
 
         temporary = None
         try:
             self._prepare()
-            data = pickle.dumps((outside, result), protocol=pickle.HIGHEST_PROTOCOL)
+            data = b"".join(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in values)
             with tempfile.NamedTemporaryFile(
                 "wb", dir=self.directory, prefix=".entry-", suffix=".tmp", delete=False
             ) as stream:
                 temporary = stream.name
                 stream.write(FORMAT + key.encode() + b"\n" + data)
-            os.replace(temporary, self._entry(scope))
+            os.replace(temporary, entry)
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             if temporary is not None:
                 with contextlib.suppress(OSError):

@@ -431,6 +431,7 @@ class _Partial:
     checked: list[Checked] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
     comments: dict[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)
+    outside: dict[str, str | None] = field(default_factory=dict)  # read beyond its walk (the cache's)
     objects: int = 0
     certificates: int = 0
     scopes: int = 0
@@ -468,7 +469,8 @@ def _lint_scopes(
         partial.claims += engine.claims(scope)
         partials.append(partial)
         if cache is not None and keys is not None:
-            cache.store(finder, scope, keys[directory], partial)
+            partial.outside = cache.outside_of(finder, scope)
+            cache.put(directory, keys[directory], partial.outside, partial)
     return partials
 
 
@@ -486,12 +488,13 @@ def lint(
     overlay: Mapping[str, bytes] | None = None,
     deleted: list[str] | None = None,
     cache: Cache | None = None,
+    loader: Loader | None = None,
 ) -> Report:
     """Lint every scope the targets touch (and those ``deleted`` files leave, see ``reach``); keep
     the findings that involve a target. ``overlay``: content read instead of the disk (an editor's
     buffers). A scope the cache saw with the same files and settings is replayed."""
     named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
-    finder = ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
+    finder = ScopeFinder(loader or Loader(root, *globs, overlay=overlay, named=named))
     extent = reach(finder, targets, deleted, globs, overlay)
     reached, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     directories, partials, keys = reached, list[_Partial](), None
@@ -512,7 +515,7 @@ def lint(
             partials += [p for f in futures for p in f.result()]
     involved = under_any(targets)
     seen: set[tuple[str, str, int, int, str]] = set()
-    files: set[str] = set()
+    files, outside = set[str](), cache.outside if cache is not None else {}
     claims = [c for p in partials for c in p.claims]
     if claims and targets and "" not in targets:
         # a changed-file run: compare with what the other scopes claim, read from an index
@@ -526,6 +529,7 @@ def lint(
     for partial in partials:
         files |= partial.files
         comments |= partial.comments
+        outside |= partial.outside
         for finding in partial.findings:
             if finding.scope not in bereaved and not any(involved(p) for p in finding.paths):
                 continue
@@ -544,7 +548,3 @@ def lint(
         comments=comments,
     )
     return report
-
-
-def involves_path(path: str, targets: list[str]) -> bool:
-    return under_any(targets)(path)

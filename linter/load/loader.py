@@ -145,6 +145,12 @@ def decode(data: bytes) -> tuple[str | None, int]:
         return None, exc.start
 
 
+def _hash(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 class Loader:
     """Reads files under one lint root; paths it returns are relative to that root."""
 
@@ -164,6 +170,7 @@ class Loader:
         self.overlay = overlay or {}  # rel -> content read instead of the file (an editor's buffers)
         self._files: dict[str, LoadedFile] = {}
         self._raw: dict[str, bytes] = {}  # read by peek() and not yet loaded
+        self._digests: dict[str, str] = {}  # rel -> digest(), taken once
         self._listings: dict[str, tuple[list[str], list[str], list[Problem]]] = {}
         self._tracked: dict[str, tuple[list[str], list[str]]] | Literal[False] | None = None
         self.aliases = AliasBudget()  # shared by every file this loader reads
@@ -318,14 +325,22 @@ class Loader:
     def digest(self, rel: str) -> str:
         """A short hash of what load() would read; the bytes are kept for load(), so a file is
         read once. A file over its size limit, or one that cannot be read, is named by that."""
-        import hashlib
-
+        known = self._digests.get(rel)
+        if known is not None:
+            return known
         raw = self._bytes(rel)
         if isinstance(raw, TooLarge):
-            return f"over the limit: {raw.size}"
-        if isinstance(raw, OSError):
-            return f"unreadable: {type(raw).__name__} {raw.errno}"
-        return hashlib.blake2b(raw, digest_size=16).hexdigest()
+            digest = f"over the limit: {raw.size}"
+        elif isinstance(raw, OSError):
+            digest = f"unreadable: {type(raw).__name__} {raw.errno}"
+        else:
+            digest = _hash(raw)
+        self._digests[rel] = digest
+        return digest
+
+    def trust(self, rel: str, digest: str) -> None:
+        """Take ``digest`` as the file's digest() without reading it (the cache knows it unchanged)."""
+        self._digests[rel] = digest
 
     def release(self) -> None:
         """Drop every file read so far (bytes and parsed), keeping the directory listings."""
@@ -383,6 +398,8 @@ class Loader:
             self._raw.pop(rel, None)
             if isinstance(data, OSError):
                 raise data
+            if rel not in self._digests:  # the cache's hash is of what was linted, not a later copy
+                self._digests[rel] = _hash(data)
         except TooLarge as exc:
             loaded.problems.append(
                 Problem(

@@ -33,18 +33,18 @@ def run(args: argparse.Namespace) -> bool:
 
     from linter.commands.check import lint, lint_root, targets
     from linter.commands.fix.edit import EditError, apply_repairs
-    from linter.lint.engine import involves_path
     from linter.load.files import write_atomic
     from linter.load.textfile import decode_text, encode_text
+    from linter.objects.scopes import under_any
 
     report = lint(args)
     root = lint_root(args)
-    given = targets(root, args.paths)
+    given = under_any(targets(root, args.paths))
     by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
         if finding.repair is None:
             continue
-        if not involves_path(finding.path, given):
+        if not given(finding.path):
             _skip(finding, f"{finding.path} is not under the PATHs given; name it to repair it")
         elif finding.path.lower().endswith(".json"):
             _skip(finding, "exolint edits YAML only; change the JSON by hand or import it as YAML")

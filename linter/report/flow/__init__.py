@@ -22,12 +22,11 @@ from pathlib import Path
 from linter.domain.names import Coverage, best_coverage
 from linter.hybrid import attribution
 from linter.hybrid import topology as hybrid
-from linter.lint.engine import involves_path
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import Certificate, Finding, Location, Object, Report
 from linter.objects.definitions import KIND_LABELS
-from linter.objects.scopes import Scope, ScopeFinder, build_scope
+from linter.objects.scopes import Scope, ScopeFinder, build_scope, under_any
 from linter.report.changes import changed_since
 from linter.report.flow.mermaid import render
 from linter.report.flow.model import BROKEN, DOUBT, OK, PLAIN, TO_EXO, TO_ONPREM, Edge, Flow, Node
@@ -165,7 +164,8 @@ def pictures(
     """Mermaid text of each deployment the run touched, by scope, for the Markdown report; with
     ``diff_base``, of those among the targets that a file changed since that commit lies in."""
     if diff_base:
-        targets = [p for p in changed_since(root, diff_base) if involves_path(p, targets)]
+        involved = under_any(targets)
+        targets = [p for p in changed_since(root, diff_base) if involved(p)]
         if not targets:
             return {}
     return {f.scope: render([f]) for f in deployments(root, targets, globs, report.findings, MAX_PICTURES)}
