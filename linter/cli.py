@@ -31,8 +31,9 @@ def _command_named(args: Sequence[str]) -> str | None:
 
 
 def build_parser(command: str | None = None, *, every: bool = True) -> argparse.ArgumentParser:
-    """The parser: every command listed, with the arguments of each (``every``), else of
-    ``command`` alone, which is how a run builds it."""
+    """The parser: every command listed, with the arguments of each (``every``), else ``command``
+    alone with its arguments, which is how a run builds it (each command listed costs a parser;
+    when ``command`` is not one, all are listed, for the message that names the closest)."""
     import argparse
     from importlib import import_module
 
@@ -48,6 +49,8 @@ def build_parser(command: str | None = None, *, every: bool = True) -> argparse.
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, module_name in COMMANDS.items():
+        if not every and command in COMMANDS and name != command:
+            continue  # a run of a known command: no other is named (an unknown one lists them all)
         subparser = commands.add_parser(name, help=HELP[name])
         if not every and name != command:
             continue
