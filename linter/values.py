@@ -70,6 +70,8 @@ def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool, slot
     if "__post_init__" in own:
         raise TypeError(f"{cls.__qualname__}: __post_init__ needs dataclasses.dataclass")
     documented = bool(own.get("__doc__"))
+    if not documented:  # described below, once __init__ is there (and at less cost)
+        cls.__doc__ = cls.__name__
     cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)  # the fields only
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if len(fields) != len(cls.__dataclass_fields__) or any(f.kw_only is True for f in fields):  # type: ignore[attr-defined]
@@ -103,8 +105,10 @@ def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool, slot
         if slots:  # pickle and copy set slots with setattr, which the guard refuses
             add("__getstate__", _getstate([f.name for f in fields]))
             add("__setstate__", _setstate([f.name for f in fields]))
-    if not documented:  # as the standard library words it, now that __init__ is there
-        cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
+    if not documented:  # as the standard library words it
+        signature = inspect.signature(cls.__init__)
+        shown = signature.replace(parameters=list(signature.parameters.values())[1:])
+        cls.__doc__ = cls.__name__ + str(shown).replace(" -> None", "")
     return cls
 
 
