@@ -69,6 +69,8 @@ def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool, slot
     own = dict(cls.__dict__)
     if "__post_init__" in own:
         raise TypeError(f"{cls.__qualname__}: __post_init__ needs dataclasses.dataclass")
+    if order and not eq:
+        raise ValueError("eq must be true if order is true")
     documented = bool(own.get("__doc__"))
     if not documented:  # described below, once __init__ is there (and at less cost)
         cls.__doc__ = cls.__name__
@@ -91,14 +93,14 @@ def _process(cls: type[T], repr: bool, eq: bool, order: bool, frozen: bool, slot
         add("__repr__", _repr([f.name for f in fields if f.repr]))
     compared = _key([f.name for f in fields if f.compare])
     if eq:
-        add("__eq__", _comparison(cls, compared, operator.eq))
+        add("__eq__", _comparison(compared, operator.eq))
         if "__hash__" not in own:
             hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
             cls.__hash__ = _hash(_key(hashed)) if frozen else None  # type: ignore[assignment,method-assign]
     if order:
         for name, op in (("__lt__", operator.lt), ("__le__", operator.le), ("__gt__", operator.gt)):
-            add(name, _comparison(cls, compared, op), refuse=True)
-        add("__ge__", _comparison(cls, compared, operator.ge), refuse=True)
+            add(name, _comparison(compared, op), refuse=True)
+        add("__ge__", _comparison(compared, operator.ge), refuse=True)
     if frozen:
         add("__setattr__", _frozen_setattr(cls, frozenset(f.name for f in fields)), refuse=True)
         add("__delattr__", _frozen_delattr(cls, frozenset(f.name for f in fields)), refuse=True)
@@ -162,7 +164,7 @@ def _repr(names: list[str]) -> Any:
     return __repr__
 
 
-def _comparison(cls: type, key: Callable[[Any], tuple[Any, ...]], op: Callable[[Any, Any], Any]) -> Any:
+def _comparison(key: Callable[[Any], tuple[Any, ...]], op: Callable[[Any, Any], Any]) -> Any:
     def compare(self: Any, other: Any) -> Any:
         if other.__class__ is self.__class__:
             return op(key(self), key(other))

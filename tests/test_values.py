@@ -123,6 +123,14 @@ def test_a_recursive_value_repr_stops() -> None:
     assert repr(node) == "test_a_recursive_value_repr_stops.<locals>.Node(children=[...])"
 
 
+def test_order_needs_eq_as_in_the_standard_library() -> None:
+    with pytest.raises(ValueError, match="eq must be true if order is true"):
+
+        @values.dataclass(order=True, eq=False)
+        class Ordered:
+            a: int
+
+
 def test_what_it_does_not_offer_is_refused() -> None:
     with pytest.raises(TypeError, match="__post_init__"):
 
