@@ -161,3 +161,42 @@ def test_the_program_waits_for_a_thread_still_running(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stdout.splitlines()[-1] == "thread done"
+
+
+def test_the_collector_waits_for_start_up_then_runs_as_configured() -> None:
+    import gc
+
+    from linter.cli import STARTUP_OBJECTS, _first_collection_later
+
+    configured = gc.get_threshold()
+    callbacks = list(gc.callbacks)
+    try:
+        _first_collection_later()
+        assert gc.get_threshold()[0] == max(configured[0], STARTUP_OBJECTS)
+        gc.collect()  # the first pass, however it comes
+        assert gc.get_threshold() == configured
+        assert gc.callbacks == callbacks
+    finally:
+        gc.set_threshold(*configured)
+        gc.callbacks[:] = callbacks
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where there is fork")
+def test_a_forked_worker_collects_as_configured() -> None:
+    code = "\n".join(
+        [
+            "import gc, os",
+            "from linter.cli import _first_collection_later",
+            "configured = gc.get_threshold()",
+            "_first_collection_later()",
+            "pid = os.fork()",
+            "if pid == 0:",
+            "    os._exit(0 if gc.get_threshold() == configured else 1)",
+            "_, status = os.waitpid(pid, 0)",
+            "assert gc.get_threshold() != configured  # the parent still waits",
+            "raise SystemExit(os.waitstatus_to_exitcode(status))",
+        ]
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
