@@ -155,4 +155,5 @@ def _first_collection_later() -> None:
 
     gc.set_threshold(max(threshold[0], STARTUP_OBJECTS), *threshold[1:])
     gc.callbacks.append(restore)
-    os.register_at_fork(after_in_child=restore)
+    if hasattr(os, "register_at_fork"):  # not on Windows, where workers are not forked
+        os.register_at_fork(after_in_child=restore)
