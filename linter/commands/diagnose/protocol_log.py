@@ -8,19 +8,21 @@ the item (``Certificate subject``) and whose data holds the value, after a ``Sen
 certificate`` or ``Received certificate`` marker; one published sample shows them collapsed
 onto one line, which is read too [S60b].
 
-Logs can be gigabytes, so a file is read line by line with a cap on the line length, only open
-sessions are kept, each keeps a bounded number of events, and a session is handed out as soon
-as its ``-`` (disconnect) event is read. Lines that are not protocol log lines are counted.
+Logs can be gigabytes, so a file is read a megabyte at a time and split into lines, a line over
+a length cap is skipped without being held, only open sessions are kept, each keeps a bounded
+number of events, and a session is handed out as soon as its ``-`` (disconnect) event is read.
+Lines that are not protocol log lines are counted.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import field
+from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, NamedTuple, cast
 
 from linter.hybrid.topology import EOP_ENDPOINT
 from linter.values import dataclass
@@ -91,8 +93,9 @@ class SeenCertificate:
             setattr(self, item, value)
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
+    """An SMTP reply; a tuple, as a log holds hundreds of thousands."""
+
     sequence: int
     line: int
     text: str
@@ -164,8 +167,9 @@ class Session:
     def received(self) -> SeenCertificate | None:
         return next((c for c in self.certificates if c.role == "received"), None)
 
-    @property
+    @cached_property
     def rejection(self) -> Response | None:
+        """The first 4xx or 5xx reply (asked for once the session is finished)."""
         return next((r for r in self.responses if r.failed), None)
 
     @property
@@ -185,19 +189,20 @@ class Session:
     def finish(self) -> None:
         """Put the stored events in sequence order and read what they show."""
         current: SeenCertificate | None = None
+        reply, responses, names = self.reply_event, self.responses, self.remote_names
         for sequence, line, event, data, context in sorted(self.events):
-            if event == self.reply_event:
-                self.responses.append(Response(sequence, line, data))
-                self._names(data)
-                continue
-            if event in "<>":
-                self._names(data)
-                if data[:10].upper() == "MAIL FROM:" and not self.mail_from:
+            if event == reply:
+                responses.append(Response(sequence, line, data))
+            elif event in "<>":
+                if not self.mail_from and data[:10].upper() == "MAIL FROM:":
                     self.mail_from = data[10:].strip().split(" ", 1)[0].strip("<>")
+            elif event == "*":
+                current = self._information(data, context, line, current)
                 continue
-            if event != "*":
+            else:
                 continue
-            current = self._information(data, context, line, current)
+            if len(names) < 4 and _EOP_HINT.search(data):  # _names, tested first here: every event
+                self._names(data)
         self.responses.extend(self.late_rejections)
         if self.last_late is not None:
             self.responses.append(self.last_late)
@@ -277,6 +282,7 @@ class _Header:
     columns: dict[str, int] = field(default_factory=dict)
     log_type: str = ""
     width: int = 0
+    at: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # session-id, sequence, event, data, context
 
 
 def _split(line: str) -> list[str] | None:
@@ -288,24 +294,54 @@ def _split(line: str) -> list[str] | None:
         return None
 
 
-def _lines(handle: object) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) for each line; text is None for a line longer than MAX_LINE."""
-    stream = cast(BinaryIO, handle)
-    number = 0
+CHUNK = 1 << 20  # bytes read at a time
+
+
+def _chunks(stream: BinaryIO) -> Iterator[Sequence[str | None]]:
+    """The file's lines a megabyte at a time, each without its line end; None for a line longer
+    than MAX_LINE bytes (its text is never held whole)."""
+    tail = b""
+    long_line = False  # inside a line over MAX_LINE, skipping to its end
     while True:
-        raw = stream.readline(MAX_LINE + 1)
-        if not raw:
+        block = stream.read(CHUNK)
+        if not block:
+            if tail and not long_line:
+                yield _decoded(tail)  # the last line, with no line end
             return
-        number += 1
-        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):
-                raw = stream.readline(MAX_LINE + 1)
-            yield number, None
+        data = tail + block
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:  # no line end yet
+            if len(data) > MAX_LINE:
+                if not long_line:
+                    yield [None]
+                long_line, tail = True, b""
+            else:
+                tail = data
             continue
-        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if number == 1:
-            text = text.lstrip("\ufeff")
-        yield number, text
+        body, tail = data[:cut], data[cut:]
+        if long_line:  # the end of the long line: skip it
+            body, long_line = body[body.find(b"\n") + 1 :], False
+        if body:
+            yield _decoded(body)
+
+
+def _decoded(body: bytes) -> Sequence[str | None]:
+    """Lines of whole lines' bytes, decoded at once: a line over MAX_LINE bytes is None."""
+    text = body.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    measure = max(map(len, lines), default=0) * 4 > MAX_LINE  # UTF-8: at most 4 bytes a character
+    if "\r" in text:
+        lines = [line.rstrip("\r") for line in lines]
+    return _measured(body, lines) if measure else lines
+
+
+def _measured(body: bytes, lines: list[str]) -> list[str | None]:
+    parts = body.split(b"\n")
+    if parts[-1] == b"":
+        parts.pop()
+    return [None if len(part) > MAX_LINE else line for part, line in zip(parts, lines, strict=True)]
 
 
 def read_sessions(paths: list[Path], stats: Stats, shown: list[str] | None = None) -> Iterator[Session]:
@@ -330,50 +366,77 @@ def _closed(session: Session, stats: Stats) -> Session:
 
 def _read_file(path: Path, name: str, stats: Stats, open_sessions: dict[str, Session]) -> Iterator[Session]:
     header = _Header()
+    number = width = at_id = at_sequence = at_event = at_data = at_context = 0
     with path.open("rb") as handle:
-        for number, text in _lines(handle):
-            stats.lines += 1
-            if text is not None and text.startswith("#"):
-                _header_line(text, header, name, number)
-                continue
-            if not header.columns:
-                if text is not None and not text.strip():
-                    continue
-                raise LogError(
-                    f"{name}:{number}: not an SMTP protocol log: no #Fields header before the first line "
-                    "(give the SEND*.log or RECV*.log files Exchange writes)"
-                )
-            if text is None or not text.strip():
+        for lines in _chunks(cast(BinaryIO, handle)):
+            for text in lines:
+                number += 1
                 if text is None:
+                    if not header.columns:
+                        raise _not_a_log(name, number)
                     stats.malformed_line(name, number)
-                continue
-            parsed = _parse(text, header)
-            if parsed is None:
-                stats.malformed_line(name, number)
-                continue
-            session_id, sequence, event, data, context, fields = parsed
-            session = open_sessions.get(session_id)
-            if session is None:
-                if len(open_sessions) >= MAX_OPEN:
-                    oldest = next(iter(open_sessions))
-                    stats.closed_early += 1
-                    yield _closed(open_sessions.pop(oldest), stats)
-                session = Session(
-                    session_id,
-                    _column(fields, header, "connector-id"),
-                    name,
-                    header.log_type,
-                    number,
-                    started=_column(fields, header, "date-time"),
-                )
-                open_sessions[session_id] = session
-            if not session.local_endpoint:
-                session.local_endpoint = _column(fields, header, "local-endpoint")
-                session.remote_endpoint = _column(fields, header, "remote-endpoint")
-            session.add(sequence, number, event, data, context)
-            if event == "-":
-                session.ended = True
-                yield _closed(open_sessions.pop(session_id), stats)
+                    continue
+                if number == 1:
+                    text = text.lstrip("\ufeff")
+                if text.startswith("#"):
+                    _header_line(text, header, name, number)
+                    width, (at_id, at_sequence, at_event, at_data, at_context) = header.width, header.at
+                    continue
+                if not header.columns:
+                    if text.strip():
+                        raise _not_a_log(name, number)
+                    continue
+                fields = text.split(",") if '"' not in text else []
+                if len(fields) == width:  # the common line, read here: this runs for every line
+                    session_id, sequence_text = fields[at_id].strip(), fields[at_sequence].strip()
+                    event, data, context = fields[at_event], fields[at_data], fields[at_context]
+                    if event not in EVENTS or not session_id or not sequence_text.isdigit():
+                        stats.malformed_line(name, number)
+                        continue
+                    sequence = int(sequence_text)
+                else:
+                    parsed = _parse(text, header)
+                    if parsed is None:
+                        if text.strip():
+                            stats.malformed_line(name, number)
+                        continue
+                    session_id, sequence, event, data, context, fields = parsed
+                session = open_sessions.get(session_id)
+                if session is None:
+                    if len(open_sessions) >= MAX_OPEN:
+                        oldest = next(iter(open_sessions))
+                        stats.closed_early += 1
+                        yield _closed(open_sessions.pop(oldest), stats)
+                    session = open_sessions[session_id] = _opened(session_id, fields, header, name, number)
+                if not session.local_endpoint:
+                    session.local_endpoint = _column(fields, header, "local-endpoint")
+                    session.remote_endpoint = _column(fields, header, "remote-endpoint")
+                if len(session.events) < MAX_EVENTS:  # Session.add, inline: this runs for every line
+                    session.events.append((sequence, number, event, data[:MAX_TEXT], context[:MAX_TEXT]))
+                else:
+                    session.add(sequence, number, event, data, context)
+                if event == "-":
+                    session.ended = True
+                    yield _closed(open_sessions.pop(session_id), stats)
+    stats.lines += number
+
+
+def _not_a_log(name: str, number: int) -> LogError:
+    return LogError(
+        f"{name}:{number}: not an SMTP protocol log: no #Fields header before the first line "
+        "(give the SEND*.log or RECV*.log files Exchange writes)"
+    )
+
+
+def _opened(session_id: str, fields: list[str], header: _Header, name: str, number: int) -> Session:
+    return Session(
+        session_id,
+        _column(fields, header, "connector-id"),
+        name,
+        header.log_type,
+        number,
+        started=_column(fields, header, "date-time"),
+    )
 
 
 def _header_line(text: str, header: _Header, name: str, number: int) -> None:
@@ -386,6 +449,7 @@ def _header_line(text: str, header: _Header, name: str, number: int) -> None:
             raise LogError(f"{name}:{number}: not an SMTP protocol log: #Fields lacks {', '.join(missing)}")
         header.columns = {c: i for i, c in enumerate(columns)}
         header.width = len(columns)
+        header.at = tuple(header.columns[f] for f in REQUIRED_FIELDS)  # type: ignore[assignment]
     elif key == "log-type":
         lowered = value.lower()
         header.log_type = "send" if "send" in lowered else "receive" if "receive" in lowered else ""
