@@ -7,10 +7,12 @@ converts from the parser's 0-based marks).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, NamedTuple
+
+from linter.values import dataclass
 
 Pointer = tuple[str | int, ...]
 """A path into a parsed document or an object: mapping keys and list indexes."""
@@ -69,6 +71,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Location:
+    """A place in a file that a finding names besides its own, with what happens there."""
+
     path: str
     line: int
     column: int
@@ -232,6 +236,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule as its file defines it, with its primitive's params compiled (``prepared``)."""
+
     id: str
     name: str
     severity: str
@@ -271,6 +277,8 @@ class Repair:
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """One problem a rule reports, where it is and what to do; sorts by path, line, column and rule."""
+
     path: str
     line: int
     column: int

@@ -12,7 +12,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
         action="store_true",
-        help="rewrite expected outputs (fixture goldens, docs/rules.md, schemas/exolint.schema.json)",
+        help="rewrite expected outputs (fixture goldens, docs/rules.md, rules/compiled.json, "
+        "schemas/exolint.schema.json)",
     )
 
 

@@ -128,6 +128,7 @@ def test_installed_package_carries_rules_and_schemas(installed: Installed) -> No
     # every rule and schema of the source, at the same place
     shipped_rules = {p.relative_to(package / "rules").as_posix() for p in (package / "rules").rglob("*.yaml")}
     assert shipped_rules == installed.rule_files
+    assert (package / "rules" / "compiled.json").is_file()  # a run reads the rules without parsing them
     assert {p.name for p in (package / "schemas").glob("*.json")} == installed.schema_files
     # linter.load.resources looks beside the package before inside it: nothing may land there
     assert not (installed.purelib / "rules").exists()

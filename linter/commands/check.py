@@ -263,11 +263,13 @@ def _cache(args: argparse.Namespace, root: Path, config: Config) -> Cache | None
     """The cache of this lint root for these settings, unless --no-cache or EXOLINT_NO_CACHE."""
     import datetime as dt
 
-    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint, tree_digest
     from linter.lint.config import ConfigError
 
     if getattr(args, "no_cache", False) or os.environ.get("EXOLINT_NO_CACHE", "") not in ("", "0"):
         return None
+    # with pickle: not for --no-cache
+    from linter.lint.cache import DIRECTORY, Cache, code_fingerprint, tree_digest
+
     try:
         own_rules = _own_rule_directories(config) if config.rules else []
     except ConfigError:

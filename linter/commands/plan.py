@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.domain.powershell import argument, single_quoted
 from linter.domain.untrusted import printable_lines
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.model import Object

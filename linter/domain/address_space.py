@@ -4,9 +4,9 @@ documents them (exchange-facts 4.1, S9). Pure: no scope, no I/O."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from linter.domain.names import connector_name_problem
+from linter.values import dataclass
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -7,12 +7,12 @@ certificate (``name_advice``), which check, fix, diagnose and simulate all give.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 from linter.domain.names import base, is_wildcard, normalize, safe_name, shown
 from linter.hybrid.topology import accepted_cover, accepted_domains
 from linter.objects.scopes import Scope
+from linter.values import dataclass
 
 
 class Acceptance:

@@ -13,11 +13,10 @@ else on its ``Default Frontend`` connector. Pure: reads a Scope.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from linter.hybrid import topology as hybrid
 from linter.model import Certificate, Object
 from linter.objects.scopes import Scope
+from linter.values import dataclass
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
 from linter.domain.dn import DNError, dn_equal, parse_tls_certificate_name
@@ -23,6 +22,7 @@ from linter.domain.names import (
 from linter.load.certs import signed_by
 from linter.model import Certificate, Object
 from linter.objects.scopes import Scope, per_object
+from linter.values import dataclass
 
 # Health Checker's patterns for connectors that send to Exchange Online (exchange-facts 4.1, S42).
 EOP_ENDPOINT = re.compile(

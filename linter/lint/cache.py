@@ -225,7 +225,7 @@ class Cache:
         outside = self.outside if outside is None else outside
         rules = [replace(r, prepared=None) for r in report.rules]  # compiled forms are made anew
         head = (files, outside, replace(report, rules=rules, checked=[]))
-        self._write(self._run_entry(self._run), self._run_key, head, [tuple(c) for c in report.checked])
+        self._write(self._run_entry(self._run), self._run_key, head, list(map(tuple, report.checked)))
         self._prune()
 
     def _prune(self) -> None:

@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from linter.load.files import read_regular
 from linter.load.parse import ParseError, parse_yaml
 from linter.load.resources import data_dir
+from linter.values import dataclass
 
 NAMES = (".exolint.yaml", ".exolint.yml", "pyproject.toml")
 
@@ -31,6 +32,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration file's settings (the defaults when there is none)."""
+
     path: Path | None = None  # None: no file, the defaults
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

@@ -9,11 +9,11 @@ import hashlib
 import os
 import string
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linter import ids
+from linter import ids, values
 from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
@@ -406,7 +406,7 @@ PARALLEL_MIN_SCOPES = 64
 """Below this many scopes a second process costs more than it saves."""
 
 
-@dataclass(frozen=True)
+@values.dataclass(frozen=True)
 class Claim:
     """A value an object claims for its tenant alone (see checks/shared_across_tenants.py)."""
 
@@ -425,7 +425,7 @@ class Claim:
         return str(_value_at(self.obj.props, self.pointer))
 
 
-@dataclass
+@values.dataclass
 class _Partial:
     findings: list[Finding] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)

@@ -9,10 +9,10 @@ it. Everything else a changed file can affect across scopes goes through the cla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from linter.load.loader import CERTIFICATE_SUFFIXES
 from linter.objects.scopes import ScopeFinder, parent
+from linter.values import dataclass
 
 NOTHING = "\0"
 """A target no path is under: a run of deleted files alone keeps only their scopes' findings."""
@@ -20,6 +20,8 @@ NOTHING = "\0"
 
 @dataclass(frozen=True)
 class Reach:
+    """The scopes a run lints and whose findings it keeps."""
+
     directories: list[str]  # the scopes to lint
     bereaved: frozenset[str]  # scopes a deleted file leaves: every finding of theirs is kept
     targets: list[str]  # the paths whose findings are kept

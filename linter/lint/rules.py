@@ -7,8 +7,8 @@ in full, their templates limited to plain ``{name}`` fields, and nothing in them
 
 from __future__ import annotations
 
+import hashlib
 import json
-import string
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
@@ -22,7 +22,7 @@ from linter.lint.regex import untrusted
 from linter.load.files import read_regular, stays_inside
 from linter.load.parse import ParseError, parse_yaml
 from linter.load.resources import data_dir
-from linter.model import Rule
+from linter.model import Document, Rule
 from linter.objects.definitions import kind_schema
 
 if TYPE_CHECKING:
@@ -35,6 +35,10 @@ of (EX9xx is already used), means an upgrade of exolint can never take an id a p
 lets ``select``/``ignore`` pick an organisation's rules by their prefix."""
 
 RULE_SUFFIXES = (".yaml", ".yml")
+
+COMPILED = "compiled.json"
+"""In ``rules/``: every built-in rule file's mapping as the parser reads it, so a run need not
+parse them (most of its start-up time); see ``compiled_rules``."""
 
 
 class RuleError(Exception):
@@ -86,22 +90,27 @@ def load_rule(path: Path, label: str | None = None, trusted: bool = False, custo
     return _load(path, label or str(path), trusted, custom)[0]
 
 
-def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, LineOf]:
+def _load(
+    path: Path, shown: str, trusted: bool, custom: bool, compiled: dict[str, Any] | None = None
+) -> tuple[Rule, LineOf]:
     try:
-        text = read_regular(path, MAX_RULE_BYTES).decode("utf-8")
-        document, problems = parse_yaml(shown, text)
+        raw = read_regular(path, MAX_RULE_BYTES)
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(shown, 1, f"cannot be read: {exc}") from None
-    except ParseError as exc:
-        raise RuleError(shown, exc.problem.line + 1, exc.problem.message) from None
-    if problems:
-        raise RuleError(shown, problems[0].line + 1, problems[0].message)
-    if len(document.data) != 1 or not isinstance(document.data[0], dict):
-        raise RuleError(shown, 1, "a rule file holds exactly one mapping (one YAML document)")
-    data: dict[str, Any] = document.data[0]
+    # a built-in file as rules/compiled.json holds it, when its bytes are those it was compiled
+    # from: its positions are then read only when a message needs a line
+    document = None
+    data = _compiled_data(compiled, shown, raw) if trusted and compiled else None
+    if data is None:
+        document = _parse(shown, text)
+        data = document.data[0]
 
     def line_of(pointer: Sequence[Any]) -> int:
         """The line of a key (of its value for a list item), else of the nearest parent."""
+        nonlocal document
+        if document is None:
+            document = _parse(shown, text)
         pointer = tuple(pointer)
         while pointer:
             marks = document.positions.get((0, *pointer))
@@ -169,6 +178,19 @@ def _load(path: Path, shown: str, trusted: bool, custom: bool) -> tuple[Rule, Li
     return rule, line_of
 
 
+def _parse(shown: str, text: str) -> Document:
+    """The one mapping a rule file holds, with the position of every key."""
+    try:
+        document, problems = parse_yaml(shown, text)
+    except ParseError as exc:
+        raise RuleError(shown, exc.problem.line + 1, exc.problem.message) from None
+    if problems:
+        raise RuleError(shown, problems[0].line + 1, problems[0].message)
+    if len(document.data) != 1 or not isinstance(document.data[0], dict):
+        raise RuleError(shown, 1, "a rule file holds exactly one mapping (one YAML document)")
+    return document
+
+
 def _validate(data: dict[str, Any], line_of: LineOf, fail: Callable[..., RuleError]) -> None:
     """The rule file against schemas/rule.schema.json: the first mistake in the file, at its line."""
     error = _first(_rule_validator().iter_errors(data), line_of)
@@ -229,6 +251,8 @@ def _template_problem(template: Any) -> str | None:
     and ``{value[0]}`` would reach into exolint's objects, a format spec could blow up the output."""
     if not isinstance(template, str):
         return None
+    import string
+
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:
@@ -358,10 +382,11 @@ def load_rules(directories: Sequence[Path] | None = None, files: Sequence[Path] 
     # exolint's own files among them (a checkout of exolint) are loaded once, as its own, in full
     validate = {r for r in resolved.values() if inside_builtin in r.parents}
     loaded: list[tuple[Rule, LineOf]] = []
+    compiled = _read_compiled(builtin)
     for path in rule_files(builtin):
         label = path.relative_to(builtin.parent).as_posix()
         trusted = not validate or path.resolve() not in validate
-        loaded.append(_load(path, label, trusted=trusted, custom=False))
+        loaded.append(_load(path, label, trusted=trusted, custom=False, compiled=compiled))
     done: set[Path] = set()
     for path, directory in own:
         real = resolved[path]
@@ -383,6 +408,42 @@ def load_rules(directories: Sequence[Path] | None = None, files: Sequence[Path] 
                     f"{what} {key} is already used by {owner} {other.id} ({other.path}); pick another",
                 )
     return sorted((rule for rule, _ in loaded), key=lambda r: r.id)
+
+
+def compiled_rules() -> str:
+    """The text of rules/compiled.json (``pytest --update-golden`` writes it): each built-in rule
+    file's mapping under the label findings give the file, with the SHA-256 of the bytes it was
+    read from; one file a line, so a rule changed on two branches conflicts on its own line only.
+    A file whose bytes are not those of its entry (one edited since) is parsed as before."""
+    builtin = data_dir("rules")
+    lines = []
+    for path in rule_files(builtin):
+        label = path.relative_to(builtin.parent).as_posix()
+        raw = path.read_bytes()
+        entry = {
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "data": _parse(label, raw.decode("utf-8")).data[0],
+        }
+        lines.append(f"{json.dumps(label)}: {json.dumps(entry, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _read_compiled(builtin: Path) -> dict[str, Any]:
+    """rules/compiled.json; nothing when it is missing or unreadable (every file is parsed then).
+    Read again by every load: the rules get values of their own, as from parsing."""
+    try:
+        compiled = json.loads((builtin / COMPILED).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return compiled if isinstance(compiled, dict) else {}
+
+
+def _compiled_data(compiled: dict[str, Any], label: str, raw: bytes) -> dict[str, Any] | None:
+    entry = compiled.get(label)
+    if not isinstance(entry, dict) or entry.get("sha256") != hashlib.sha256(raw).hexdigest():
+        return None
+    data = entry.get("data")
+    return data if isinstance(data, dict) else None
 
 
 def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:

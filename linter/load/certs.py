@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from linter.domain.dn import windows_dn
 from linter.model import Certificate
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -208,15 +208,15 @@ def load_library() -> None:
     from cryptography import exceptions, x509  # noqa: F401
     from cryptography.hazmat.primitives import hashes, serialization  # noqa: F401
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa  # noqa: F401
-    from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: F401
 
 
 def _load_pem_block(block: _Block) -> list[x509.Certificate]:
     from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import pkcs7
 
     data = block.text.encode("ascii")
     if block.label in _PKCS7_LABELS:
+        from cryptography.hazmat.primitives.serialization import pkcs7  # with email: only for bundles
+
         data = data.replace(f" {block.label}-----".encode(), b" PKCS7-----")
         return pkcs7.load_pem_pkcs7_certificates(data)
     return [x509.load_pem_x509_certificate(data)]
@@ -244,11 +244,12 @@ def _read_der(path: str, data: bytes) -> _Parsed:
 
 def _load_der(data: bytes) -> list[x509.Certificate]:
     from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import pkcs7
 
     try:
         return [x509.load_der_x509_certificate(data)]
     except ValueError:
+        from cryptography.hazmat.primitives.serialization import pkcs7
+
         return pkcs7.load_der_pkcs7_certificates(data)
 
 

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -24,6 +24,7 @@ from linter.load.globs import glob_matches
 from linter.load.parse import AliasBudget, ParseError, parse_json, parse_yaml
 from linter.load.resources import kind_schemas
 from linter.model import Certificate, Document, Problem, Span, SuppressionComment
+from linter.values import dataclass
 
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
 CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der")
@@ -60,6 +61,8 @@ def may_hide_kind(text: str, kind: str | None = None) -> bool:
 
 @dataclass
 class LoadedFile:
+    """One file as read: its document or certificates, its problems and its suppression comments."""
+
     path: str  # repo-relative, '/' separators
     document: Document | None = None
     certificates: list[Certificate] = field(default_factory=list)

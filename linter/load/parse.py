@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from linter.model import Document, Pointer
+from linter.values import dataclass
 
 MAX_NODES = 200_000  # per file, aliases counted each time they are expanded
 MAX_DEPTH = 64
@@ -56,6 +57,8 @@ class AliasBudget:
 
 @dataclass
 class _Builder:
+    """The state of one parse: positions, problems and the counts the limits need."""
+
     positions: dict[Pointer, Marks] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     nodes: int = 0

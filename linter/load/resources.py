@@ -29,7 +29,10 @@ def kind_schemas() -> dict[str, str]:
     folder = data_dir("schemas")
     found: dict[str, str] = {}
     for path in sorted(folder.glob("*.schema.json")):
-        kind = json.loads(path.read_text(encoding="utf-8")).get("properties", {}).get("kind", {}).get("const")
+        text = path.read_text(encoding="utf-8")
+        if '"const"' not in text and "\\u" not in text:
+            continue  # no const, so no kind (the editor's schema, the largest, is one): not parsed
+        kind = json.loads(text).get("properties", {}).get("kind", {}).get("const")
         if isinstance(kind, str):
             found[kind] = path.name.removesuffix(".schema.json")
     rule = json.loads((folder / "rule.schema.json").read_text(encoding="utf-8"))

@@ -4,11 +4,14 @@ written back as Windows tools wrote it: UTF-8 or UTF-16, with or without a BOM, 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+
+from linter.values import dataclass
 
 
 @dataclass(frozen=True)
 class TextFormat:
+    """How a text file is written, so an edit writes it back the same way."""
+
     encoding: str = "utf-8"  # utf-8, utf-16-le or utf-16-be
     bom: bool = False
     newline: str = "\n"  # "\r\n" when every line of the file ends so

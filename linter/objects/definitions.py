@@ -7,10 +7,8 @@ becomes a one-item list. Enum values match case-insensitively too and take the d
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -19,6 +17,7 @@ from linter.load.locate import position, span
 from linter.load.resources import data_dir, kind_schemas
 from linter.model import UNNAMED, Certificate, Document, Object, Pointer, Problem, Span
 from linter.objects.fastschema import compile_schema
+from linter.values import dataclass
 
 
 @cache
@@ -28,6 +27,8 @@ def _kinds_lower() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class KindSchema:
+    """A kind's JSON Schema and what the definitions need from it at hand."""
+
     kind: str
     schema: dict[str, Any]
     names: dict[str, str]  # lower-case -> documented spelling
@@ -175,6 +176,8 @@ def _build(
     kinds = _kinds_lower()
     kind = kinds.get(raw_kind.lower()) if isinstance(raw_kind, str) else None
     if kind is None:
+        import difflib
+
         near = difflib.get_close_matches(str(raw_kind).lower(), list(kinds), n=1, cutoff=0.8)
         hint = f"did you mean {kinds[near[0]]}?" if near else f"use one of {', '.join(kind_schemas())}"
         return None, [
@@ -234,6 +237,8 @@ def _build(
         for key, name in duplicates
     ]
     for key in unknown:
+        import difflib
+
         near = difflib.get_close_matches(str(key).lower(), list(ks.names), n=1, cutoff=0.7)
         hint = (
             f"did you mean {ks.names[near[0]]}?"

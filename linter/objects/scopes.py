@@ -13,7 +13,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from linter.objects.definitions import (
     label_of,
 )
 from linter.objects.identities import duplicate_identities
+from linter.values import dataclass
 
 T = TypeVar("T")
 
@@ -62,6 +63,8 @@ def parent(directory: str) -> str:
 
 @dataclass
 class Scope:
+    """One deployment: the objects and certificates of the files below a directory."""
+
     directory: str
     objects: list[Object] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)

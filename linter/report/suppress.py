@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from linter.load.globs import glob_matches
 from linter.model import SEVERITY_RANK, Finding, Rule, Suppressed, SuppressedBy, SuppressionComment
 from linter.objects.definitions import KIND_LABELS
 from linter.objects.scopes import is_under
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.lint.config import Config
@@ -55,6 +56,8 @@ MIN_REASON = 3
 
 @dataclass
 class _Inline:
+    """An inline suppression comment and the ids it has matched."""
+
     path: str
     comment: SuppressionComment
     used: set[str] = field(default_factory=set)  # the ids that matched a finding
@@ -62,6 +65,8 @@ class _Inline:
 
 @dataclass
 class _Entry:
+    """A suppression of the configuration file."""
+
     index: int
     rule: str
     path: str | None

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.domain.untrusted import printable_lines
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.commands.diagnose.log_diagnosis import Diagnosis

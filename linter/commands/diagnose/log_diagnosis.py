@@ -8,7 +8,7 @@ send connector the log names (exchange-facts.md sections 4, 6, 7 and 9). Pure: n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from linter.domain.dn import format_tls_certificate_name
@@ -17,6 +17,7 @@ from linter.domain.ndr import NDRS
 from linter.domain.powershell import double_quoted as q
 from linter.hybrid import acceptance
 from linter.hybrid import topology as hybrid
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.commands.diagnose.protocol_log import SeenCertificate, Session

@@ -19,12 +19,13 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, cast
 
 from linter.hybrid.topology import EOP_ENDPOINT
+from linter.values import dataclass
 
 REQUIRED_FIELDS = ("session-id", "sequence-number", "event", "data", "context")
 EVENTS = frozenset("+-<>*")

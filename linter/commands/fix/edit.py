@@ -9,10 +9,10 @@ edit can never rewrite lines it was not meant to touch.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from linter.model import Finding, Repair
+from linter.values import dataclass
 
 LAYOUTS = (
     (2, 4, 2),  # mapping 2, sequence 4, offset 2: how exolint's examples are written

@@ -10,10 +10,10 @@ evaluate PowerShell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from linter.commands.importer.exports import Note, Record
+from linter.values import dataclass
 
 RESOURCES = {
     "exoinboundconnector": ("EXOInboundConnector", "InboundConnector", "Name"),

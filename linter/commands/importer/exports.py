@@ -10,12 +10,13 @@ line and what to do. Nothing here opens a file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from linter.load.locate import position
 from linter.load.parse import ParseError, parse_json
 from linter.objects.definitions import KindSchema, kind_schema
+from linter.values import dataclass
 
 #: Properties whose display form is an address space, ``[Type:]domain[;cost]`` (exchange-facts
 #: section 1: HCW's ``*`` shows as ``smtp:*;1``; section 4.1: ``SMTP:contoso.com;1`` == ``contoso.com``).

@@ -8,8 +8,9 @@ No pygls here: the server turns these into lsprotocol types.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.model import Finding, Location

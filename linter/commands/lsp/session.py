@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from linter.objects.definitions import kind_schema
 from linter.objects.scopes import ScopeFinder, parent
 from linter.report.docs import rule_markdown
 from linter.report.suppress import finish
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from linter.lint.config import Config

@@ -13,11 +13,11 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linter.commands.test_rules.keys import KEY_TYPES, private_key
 from linter.domain.dn import read_dn
+from linter.values import dataclass
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -5,11 +5,12 @@ rule; a failing example must give exactly the findings it lists, a passing one n
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from linter.commands.test_rules.cases import Outcome, run_case, verdict
 from linter.model import Rule
+from linter.values import dataclass
 
 
 @dataclass(frozen=True)

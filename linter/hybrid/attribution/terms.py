@@ -3,13 +3,14 @@ made of (a sender, the steps of the reasoning, the problems found and where each
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from linter import ids
 from linter.model import Certificate, Object, Pointer, Ref
 from linter.objects.definitions import KIND_LABELS, label_of
+from linter.values import dataclass
 
 
 class Outcome(StrEnum):

@@ -12,7 +12,6 @@ equals, text without regard to case; an absent property takes its documented def
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from linter.model import Hit, Object
@@ -20,6 +19,7 @@ from linter.objects.conditions import SCHEMA as CONDITIONS
 from linter.objects.conditions import VALUE as _VALUE
 from linter.objects.conditions import matches
 from linter.objects.scopes import Scope
+from linter.values import dataclass
 
 PARAMS = {
     "type": "object",
@@ -47,6 +47,8 @@ PARAMS = {
 
 @dataclass(frozen=True)
 class Case:
+    """One case of the rule: when the object is so, the property's values and what each means."""
+
     when: dict[str, Any]
     property: str
     values: dict[str, Any]

@@ -10,13 +10,13 @@ entries are skipped, IPv6 ones are outside any IPv4 network)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Any
 
 from linter.domain.ips import SenderIPError, parse_sender_ip, parse_skip_entry, rfc1918_block, special_purpose
 from linter.model import Hit, Object
 from linter.objects.scopes import Scope
+from linter.values import dataclass
 
 PARAMS = {
     "type": "object",
@@ -39,6 +39,8 @@ Span = tuple[int, int]  # first and last address as integers
 
 @dataclass(frozen=True)
 class Prepared:
+    """The params of a sender-ips rule, compiled."""
+
     name: str
     report: str
     allowed: tuple[Span, ...] = ()  # merged, sorted

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from linter.model import Location
+from linter.values import dataclass
 
 OK, BROKEN, DOUBT, PLAIN = "ok", "broken", "doubt", "plain"
 """Edge states: Exchange accepts; Exchange rejects (red); exolint cannot tell or only warns; a
