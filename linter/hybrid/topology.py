@@ -40,7 +40,7 @@ class Answers:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.resolutions: dict[str, Resolution] = {}  # by TlsCertificateName value
-        self.issued_by: dict[tuple[Certificate, Certificate], bool] = {}  # (certificate, issuer)
+        self.issued_by: dict[tuple[int, int], tuple[Certificate, Certificate, bool]] = {}  # by ids
 
     @cached_property
     def send_to_exo(self) -> list[Object]:
@@ -356,10 +356,12 @@ def issued_by(scope: Scope, cert: Certificate, issuer: Certificate) -> bool:
     """Whether ``issuer`` issued ``cert``: its subject is the certificate's issuer (as
     distinguished names) and, where the signature can be checked, its key signed it."""
     cache = scope.derived(Answers).issued_by
-    key = (cert, issuer)
-    if key not in cache:
-        cache[key] = dn_equal(cert.issuer, issuer.subject) and signed_by(cert.der, issuer.der) is not False
-    return cache[key]
+    key = (id(cert), id(issuer))
+    known = cache.get(key)
+    if known is None or known[0] is not cert or known[1] is not issuer:
+        answer = dn_equal(cert.issuer, issuer.subject) and signed_by(cert.der, issuer.der) is not False
+        known = cache[key] = (cert, issuer, answer)
+    return known[2]
 
 
 def issuers_in_scope(scope: Scope, cert: Certificate) -> list[Certificate]:
