@@ -354,3 +354,36 @@ def test_run_entries_are_kept_for_a_few_target_sets(cli, repo: Path) -> None:  #
         run(cli, repo, path)
     entries = list((repo.parent / "cache").glob("run-*.pickle"))
     assert len(entries) == linter.lint.cache.RUNS_KEPT < len(paths)
+
+
+def test_a_changed_run_reads_only_what_changed_to_find_the_scopes(  # type: ignore[no-untyped-def]
+    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linter.objects.scopes import ScopeFinder
+
+    run(cli, repo)
+    looked: list[str] = []
+    original = ScopeFinder._defines_tenant
+
+    def recording(self, rel):  # type: ignore[no-untyped-def]
+        looked.append(rel)
+        return original(self, rel)
+
+    monkeypatch.setattr(ScopeFinder, "_defines_tenant", recording)
+    _change_definition(repo)
+    assert run(cli, repo) == fresh(cli, repo)
+    looked.clear()
+    _change_definition(repo)
+    run(cli, repo)
+    assert looked == ["a/exo/inbound-connector.yaml"]
+
+
+def test_a_file_that_stops_defining_a_tenant_moves_the_scopes(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    run(cli, repo)
+    plant_marker(repo.parent / "cache")
+    tenant = repo / "b" / "tenant.yaml"
+    tenant.write_text(
+        tenant.read_text(encoding="utf-8").replace("kind: Tenant", "kind: Tenant2"), encoding="utf-8"
+    )
+    after = run(cli, repo)
+    assert not replayed(after, "b/") and without_markers(after) == fresh(cli, repo)

@@ -19,8 +19,8 @@ from linter.errors import UsageError
 if TYPE_CHECKING:
     from linter.lint.cache import Cache
     from linter.lint.config import Config
-    from linter.load.loader import Loader
     from linter.model import Report, Rule
+    from linter.objects.scopes import ScopeFinder
 
 HELP = "lint definition and certificate files"
 
@@ -303,22 +303,23 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
     globs = (config.include, config.exclude)
     cache = None if root_override else _cache(args, root, config)
-    loader = None
+    finder = None
     if cache is not None:
         from linter.lint.cache import listed
         from linter.load.loader import Loader
+        from linter.objects.scopes import ScopeFinder
 
         named = [t for t in found if os.path.isfile(os.path.join(root, t))]  # as the engine names them
-        loader = Loader(root, *globs, named=named)
+        finder = ScopeFinder(Loader(root, *globs, named=named))
         junit = any(name == "junit" for name, _ in getattr(args, "outputs", None) or ())
         recalled = cache.recall(
-            repr((found, select, ignore, deleted)), loader, *listed(loader), checked=junit
+            repr((found, select, ignore, deleted)), finder, *listed(finder.loader), checked=junit
         )
         if recalled is not None:
             return recalled
-    report = _lint(args, config, root, found, (select, ignore), deleted, cache, loader, root_override)
-    if cache is not None and loader is not None:
-        cache.remember(loader, report)
+    report = _lint(args, config, root, found, (select, ignore), deleted, cache, finder, root_override)
+    if cache is not None and finder is not None:
+        cache.remember(finder, report)
     return report
 
 
@@ -330,7 +331,7 @@ def _lint(
     selection: tuple[list[str], list[str]],
     deleted: list[str] | None,
     cache: Cache | None,
-    loader: Loader | None,
+    finder: ScopeFinder | None,
     root_override: Path | None,
 ) -> Report:
     from linter.lint.engine import lint as lint_scopes
@@ -350,7 +351,7 @@ def _lint(
     if cache is not None:
         cache.settle(rules=repr([_definition(r) for r in definitions if r.id in run]))
     report = lint_scopes(
-        root_override or root, found, rules, args.as_of, globs, deleted=deleted, cache=cache, loader=loader
+        root_override or root, found, rules, args.as_of, globs, deleted=deleted, cache=cache, finder=finder
     )
     return finish(
         report,

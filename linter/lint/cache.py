@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Stamp = tuple[int, int, int, int]  # size, mtime and ctime in ns, inode
+FileEntry = tuple[Stamp | None, str, bool | None]  # times (if they vouch), hash, defines a Tenant
 
-FORMAT = b"exolint-cache 2\n"
+FORMAT = b"exolint-cache 3\n"
 DIRECTORY = ".exolint_cache"
 
 _ALLOWED = {
@@ -168,13 +169,15 @@ class Cache:
         return self.directory / f"run-{_digest(self.root, run)[:32]}.pickle"
 
     def recall(
-        self, run: str, loader: Loader, files: list[str], problems: list[str], checked: bool = True
+        self, run: str, finder: ScopeFinder, files: list[str], problems: list[str], checked: bool = True
     ) -> Report | None:
         """The report a run stored under ``run`` (its targets and selection) if every file under
         the lint root (``files``, as listed now) and every file it read beyond them is as it was;
-        else None. Each file's hash is left with the loader, so a run that goes on hashes no file
-        twice and reads none whose times say it is unchanged. The report's ``checked`` (one item
-        per rule and object, for JUnit; the bulk of an entry) is read only when asked for."""
+        else None. What is known of each unchanged file is left with the finder (its hash, and
+        whether it defines a Tenant), so a run that goes on reads none whose times say it is
+        unchanged except to lint it. The report's ``checked`` (one item per rule and object, for
+        JUnit; the bulk of an entry) is read only when asked for."""
+        loader = finder.loader
         self._run, self._files, self._hashed_at = run, files, time.time_ns()
         self._run_key = _digest(self.settings, run, *problems)
         stored, outside, report = self._read_run(checked)
@@ -185,20 +188,21 @@ class Cache:
             entry = stored.get(rel)
             if entry is not None and stamp is not None and entry[0] == stamp:
                 loader.trust(rel, entry[1])
+                unchanged = True
             else:  # hashed now, before the run reads it
-                digest = loader.digest(rel)
-                same = same and entry is not None and digest == entry[1]
+                unchanged = entry is not None and loader.digest(rel) == entry[1]
+                same = same and unchanged
+            if unchanged and entry is not None and entry[2] is not None:
+                finder.tenant_files[rel] = entry[2]
         if report is None or not same or any(present(loader, p) != d for p, d in outside.items()):
             return None
         if any(stored[rel][0] != self._stamps[rel] for rel in files):  # hashed again: keep the times
             whole = report if checked else self._read_run(True)[2]
             if whole is not None:
-                self.remember(loader, whole, outside)
+                self.remember(finder, whole, outside)
         return report
 
-    def _read_run(
-        self, checked: bool
-    ) -> tuple[dict[str, tuple[Stamp | None, str]], dict[str, str | None], Report | None]:
+    def _read_run(self, checked: bool) -> tuple[dict[str, FileEntry], dict[str, str | None], Report | None]:
         """(files, outside, report) of the run entry under the current key; empty on a miss."""
         from linter.model import Checked, Report
 
@@ -212,16 +216,18 @@ class Cache:
                     return stored, outside, report
         return {}, {}, None
 
-    def remember(self, loader: Loader, report: Report, outside: dict[str, str | None] | None = None) -> None:
+    def remember(
+        self, finder: ScopeFinder, report: Report, outside: dict[str, str | None] | None = None
+    ) -> None:
         """Store a run's report under what recall() saw. The hashes are those taken before the
         run read the files, so a file changed while it ran is a miss next time, never a stale hit."""
         young = self._hashed_at - TICK_NS
-        files: dict[str, tuple[Stamp | None, str]] = {}
+        files: dict[str, FileEntry] = {}
         for rel in self._files:
             stamp = self._stamps.get(rel)
             if stamp is not None and (stamp[1] >= young or stamp[2] >= young):
                 stamp = None  # too young for its times to vouch for it
-            files[rel] = (stamp, loader.digest(rel))
+            files[rel] = (stamp, finder.loader.digest(rel), finder.tenant_files.get(rel))
         outside = self.outside if outside is None else outside
         rules = [replace(r, prepared=None) for r in report.rules]  # compiled forms are made anew
         head = (files, outside, replace(report, rules=rules, checked=[]))

@@ -490,13 +490,13 @@ def lint(
     overlay: Mapping[str, bytes] | None = None,
     deleted: list[str] | None = None,
     cache: Cache | None = None,
-    loader: Loader | None = None,
+    finder: ScopeFinder | None = None,
 ) -> Report:
     """Lint every scope the targets touch (and those ``deleted`` files leave, see ``reach``); keep
     the findings that involve a target. ``overlay``: content read instead of the disk (an editor's
     buffers). A scope the cache saw with the same files and settings is replayed."""
     named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
-    finder = ScopeFinder(loader or Loader(root, *globs, overlay=overlay, named=named))
+    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     extent = reach(finder, targets, deleted, globs, overlay)
     reached, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     directories, partials, keys = reached, list[_Partial](), None

@@ -112,6 +112,7 @@ class ScopeFinder:
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self._tenant_dirs: dict[str, bool] = {}
+        self.tenant_files: dict[str, bool] = {}  # definition file -> defines a Tenant (or known to)
 
     def is_tenant_dir(self, directory: str) -> bool:
         known = self._tenant_dirs.get(directory)
@@ -122,6 +123,12 @@ class ScopeFinder:
         return known
 
     def _has_tenant(self, rel: str) -> bool:
+        known = self.tenant_files.get(rel)
+        if known is None:
+            known = self.tenant_files[rel] = self._defines_tenant(rel)
+        return known
+
+    def _defines_tenant(self, rel: str) -> bool:
         loaded = self.loader.loaded(rel)
         if loaded is None:
             text = self.loader.peek(rel)
