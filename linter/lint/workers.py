@@ -51,6 +51,10 @@ def collector_paused() -> Iterator[None]:
         with _PAUSES_LOCK:
             _PAUSES[0] -= 1
             if _PAUSES[0] == 0 and _PAUSES[1]:
+                # what the lint made and kept (the findings) goes to the oldest generation
+                # unscanned, as if it had survived the young passes it would get on resuming
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
 
 
