@@ -267,10 +267,11 @@ class Cache:
         return result
 
     def replay(
-        self, finder: ScopeFinder, directories: list[str], kind: type[T], forget: bool
+        self, finder: ScopeFinder, directories: list[str], kind: type[T]
     ) -> tuple[list[T], dict[str, str]]:
         """The stored results (of type ``kind``) of the scopes whose key matches, and the keys of
-        the others. ``forget`` drops the bytes read to hash a scope that is not replayed."""
+        the others. The bytes read to hash a replayed scope are dropped; the others' are kept for
+        the lint (a forked worker reads them from its copy of this process)."""
         loader = finder.loader
         found: list[T] = []
         keys: dict[str, str] = {}
@@ -280,11 +281,10 @@ class Cache:
             stored = self.get(directory, key, lambda rel: present(loader, rel))
             if isinstance(stored, kind):
                 found.append(stored)
-            else:
-                keys[directory] = key
-            if forget or isinstance(stored, kind):
                 for rel in files:
                     loader.forget(rel)
+            else:
+                keys[directory] = key
         return found, keys
 
     def outside_of(self, finder: ScopeFinder, scope: Scope) -> dict[str, str | None]:

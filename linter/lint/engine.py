@@ -500,8 +500,8 @@ def lint(
     extent = reach(finder, targets, deleted, globs, overlay)
     reached, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     directories, partials, keys = reached, list[_Partial](), None
-    if cache is not None:  # forget: the bytes read to hash a scope, when another process lints it
-        partials, keys = cache.replay(finder, reached, _Partial, forget=_workers(len(reached)) > 1)
+    if cache is not None:
+        partials, keys = cache.replay(finder, reached, _Partial)
         directories = [d for d in reached if d in keys]
     workers = _workers(len(directories))
     job = functools.partial(_lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys)
