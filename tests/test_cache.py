@@ -387,3 +387,18 @@ def test_a_file_that_stops_defining_a_tenant_moves_the_scopes(cli, repo: Path) -
     )
     after = run(cli, repo)
     assert not replayed(after, "b/") and without_markers(after) == fresh(cli, repo)
+
+
+def test_a_changed_file_run_compares_claims_with_scopes_known_from_the_cache(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    """The claims index reads the other tenants' claims with what the run entry knows of their
+    files (which define a Tenant), not from files the run parsed."""
+    tenant = repo / "b" / "tenant.yaml"
+    documents = tenant.read_text(encoding="utf-8").split("\n---\n")
+    (repo / "b" / "domains.yaml").write_text("\n---\n".join(documents[1:]), encoding="utf-8")
+    tenant.write_text("kind: Tenant\nName: fabrikam.onmicrosoft.com\n", encoding="utf-8")  # no claims
+    run(cli, repo)  # the whole repository: the run entry learns where the Tenants are
+    changed = "a/exo/inbound-connector.yaml"
+    _change_definition(repo)
+    after = run(cli, repo, changed)
+    assert after == fresh(cli, repo, changed)
+    assert any(f["rule_id"] in ("EX701", "EX702") and "fabrikam" in str(f["message"]) for f in after)

@@ -75,7 +75,7 @@ def test_the_index_is_asked_only_for_what_the_linted_scopes_claim(
 
     asked: list[list[str]] = []
 
-    def spy(engine, root, globs, linted, near, overlay=None):  # type: ignore[no-untyped-def]
+    def spy(engine, finder, linted, near):  # type: ignore[no-untyped-def]
         asked.append(sorted(c.rule_id for c in near))
         return []
 

@@ -15,7 +15,6 @@ import codecs
 import os
 import posixpath
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from linter.load.loader import CERTIFICATE_SUFFIXES, DEFINITION_SUFFIXES, MAX_DEFINITION_BYTES, Loader
@@ -51,14 +50,10 @@ class Engine(Protocol):
 
 
 def claims_elsewhere(
-    engine: Engine,
-    root: Path,
-    globs: tuple[tuple[str, ...], tuple[str, ...]],
-    linted: set[str],
-    near: Sequence[Claim],
-    overlay: Mapping[str, bytes] | None = None,
+    engine: Engine, finder: ScopeFinder, linted: set[str], near: Sequence[Claim]
 ) -> list[Any]:
-    """The claims of every scope outside ``linted`` that fall in a bucket of ``near``.
+    """The claims of every scope outside ``linted`` that fall in a bucket of ``near``; ``finder``
+    is the run's, which knows the scopes it found.
 
     Only the claims of rules are looked up. The engine's claim of a scope's own tenant (two
     directories of one tenant, EX013) is not: that is a finding about the repository's layout,
@@ -86,7 +81,6 @@ def claims_elsewhere(
         else:
             hints.add(hint.lower().encode())
     kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
-    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     by_scope: dict[str, Scope] = {}
     for rel, data in _definitions(finder.loader):
         plain = data.isascii()
@@ -111,12 +105,7 @@ def claims_elsewhere(
     return [c for c in found if bucket_of(c) in wanted]
 
 
-def referring_scopes(
-    root: Path,
-    globs: tuple[tuple[str, ...], tuple[str, ...]],
-    certificates: Sequence[str],
-    overlay: Mapping[str, bytes] | None = None,
-) -> set[str]:
+def referring_scopes(finder: ScopeFinder, certificates: Sequence[str]) -> set[str]:
     """The scopes whose ExchangeCertificate or RelayHost definitions name one of these
     certificate files in ``File`` (a folder of certificates several deployments share): only
     the definitions whose text mentions a file's name are parsed."""
@@ -126,7 +115,6 @@ def referring_scopes(
     if not wanted:
         return set()
     names = {posixpath.basename(c).lower().encode() for c in wanted}
-    finder = ScopeFinder(Loader(root, *globs, overlay=overlay))
     found: set[str] = set()
     for rel, data in _definitions(finder.loader):
         if data.isascii() and not any(n in data.lower() for n in names):
@@ -194,10 +182,12 @@ def _with_tenant(finder: ScopeFinder, directory: str) -> Scope:
         return scope
     files, _, _ = finder.loader.listing(directory)
     for rel in files:
-        loaded = finder.loader.loaded(rel)  # is_tenant_dir parsed the files that name a Tenant
-        if loaded is None or loaded.document is None or posixpath.dirname(rel) != directory:
+        if posixpath.dirname(rel) != directory or not finder.tenant_files.get(rel):
+            continue  # is_tenant_dir knows the files that define a Tenant
+        document = finder.loader.load(rel).document
+        if document is None:
             continue
-        for obj in build_objects(loaded.document, directory)[0]:
+        for obj in build_objects(document, directory)[0]:
             if obj.kind == "Tenant":
                 scope.objects.append(obj)
                 scope.by_kind.setdefault("Tenant", []).append(obj)

@@ -497,7 +497,7 @@ def lint(
     buffers). A scope the cache saw with the same files and settings is replayed."""
     named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
     finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
-    extent = reach(finder, targets, deleted, globs, overlay)
+    extent = reach(finder, targets, deleted)
     reached, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     directories, partials, keys = reached, list[_Partial](), None
     if cache is not None:
@@ -519,7 +519,7 @@ def lint(
         # a changed-file run: compare with what the other scopes claim, read from an index
         from linter.lint.claims_index import claims_elsewhere
 
-        claims += claims_elsewhere(Engine(rules, as_of), root, globs, set(reached), claims, overlay)
+        claims += claims_elsewhere(Engine(rules, as_of), finder, set(reached), claims)
     if claims:
         partials.append(_Partial(findings=Engine(rules, as_of).cross_findings(claims)))
     findings: list[Finding] = []

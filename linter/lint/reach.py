@@ -8,8 +8,6 @@ it. Everything else a changed file can affect across scopes goes through the cla
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from linter.load.loader import CERTIFICATE_SUFFIXES
 from linter.objects.scopes import ScopeFinder, parent
 from linter.values import dataclass
@@ -31,20 +29,17 @@ def reach(
     finder: ScopeFinder,
     targets: list[str],
     deleted: list[str] | None,
-    globs: tuple[tuple[str, ...], tuple[str, ...]],
-    overlay: Mapping[str, bytes] | None,
 ) -> Reach:
     """With ``deleted`` given (even empty), no targets means only the bereaved scopes, not the
     whole root: the pre-commit hook's run of a commit that deletes files alone."""
-    root = finder.loader.root
     bereaved = frozenset(finder.scope_of(_existing_parent(finder, d)) for d in deleted or ())
     directories = finder.scopes_for(targets or [""]) if targets or deleted is None else []
     if any(t.lower().endswith(CERTIFICATE_SUFFIXES) for t in (*targets, *(deleted or ()))):
         from linter.lint.claims_index import referring_scopes
 
-        naming = referring_scopes(root, globs, targets, overlay)
+        naming = referring_scopes(finder, targets)
         directories += [d for d in sorted(naming) if d not in directories]
-        bereaved |= referring_scopes(root, globs, deleted or [], overlay)
+        bereaved |= referring_scopes(finder, deleted or [])
     directories += [d for d in sorted(bereaved) if d not in directories]
     if deleted is not None and not targets:
         targets = [NOTHING]
