@@ -12,7 +12,6 @@ built. Their scope and tenant come from the directories above them, as in a full
 from __future__ import annotations
 
 import codecs
-import os
 import posixpath
 import re
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,7 +21,7 @@ from linter.objects.definitions import build_objects
 from linter.objects.scopes import Scope, ScopeFinder, parent
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from linter.model import Rule
 
@@ -82,7 +81,9 @@ def claims_elsewhere(
             hints.add(hint.lower().encode())
     kinds = re.compile(rb"""(?i)kind["']?\s*:\s*["']?(""" + "|".join(engine.across).encode() + rb""")\b""")
     by_scope: dict[str, Scope] = {}
-    for rel, data in _definitions(finder.loader):
+    for rel, data in _definitions(
+        finder.loader, lambda rel: finder.known_scope_of(parent(rel)) not in linted
+    ):
         plain = data.isascii()
         if plain and not kinds.search(data):
             continue
@@ -116,7 +117,7 @@ def referring_scopes(finder: ScopeFinder, certificates: Sequence[str]) -> set[st
         return set()
     names = {posixpath.basename(c).lower().encode() for c in wanted}
     found: set[str] = set()
-    for rel, data in _definitions(finder.loader):
+    for rel, data in _definitions(finder.loader, keep=True):
         if data.isascii() and not any(n in data.lower() for n in names):
             continue
         document = finder.loader.load(rel).document
@@ -129,12 +130,16 @@ def referring_scopes(finder: ScopeFinder, certificates: Sequence[str]) -> set[st
     return found
 
 
-def _definitions(loader: Loader) -> Iterator[tuple[str, bytes]]:
-    """Every definition file the run would read, scope boundaries aside, with the bytes to search."""
-    base = str(loader.root)
+def _definitions(
+    loader: Loader, wanted: Callable[[str], bool] = bool, keep: bool = False
+) -> Iterator[tuple[str, bytes]]:
+    """Every definition file the run would read (that is ``wanted``), scope boundaries aside, with
+    the bytes to search; ``keep``: leave them with the loader for the lint to come."""
     for rel in _definition_files(loader):
-        buffer = loader.overlay.get(rel)
-        data = _read(os.path.join(base, rel)) if buffer is None else _plain(buffer)
+        if not wanted(rel):
+            continue  # not read: the run has linted its scope already
+        raw = loader.content(rel, keep)
+        data = _plain(raw) if raw is not None else None
         if data is not None:
             yield rel, data
 
@@ -148,15 +153,6 @@ def _definition_files(loader: Loader) -> list[str]:
         found += [f for f in files if f.lower().endswith(DEFINITION_SUFFIXES)]
         queue += subdirs
     return found
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_DEFINITION_BYTES + 1)
-    except OSError:
-        return None
-    return _plain(data)
 
 
 def _plain(data: bytes) -> bytes | None:

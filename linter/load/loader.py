@@ -345,6 +345,14 @@ class Loader:
         """Take ``digest`` as the file's digest() without reading it (the cache knows it unchanged)."""
         self._digests[rel] = digest
 
+    def content(self, rel: str, keep: bool) -> bytes | None:
+        """The bytes load() would read (an editor's buffer first); None for a file that cannot be
+        read or is over its limit. ``keep``: leave them for load(), else they are not kept."""
+        raw = self._bytes(rel)
+        if not keep:
+            self._raw.pop(rel, None)
+        return raw if isinstance(raw, bytes) else None
+
     def release(self) -> None:
         """Drop every file read so far (bytes and parsed), keeping the directory listings."""
         self._raw.clear()

@@ -142,6 +142,19 @@ class ScopeFinder:
             for kind in (kind_value(m) for _, m in candidates(document))
         )
 
+    def known_scope_of(self, directory: str) -> str | None:
+        """scope_of(directory) when the directories it asks about are known already (nothing is
+        read); else None."""
+        current = directory
+        while current:
+            known = self._tenant_dirs.get(current)
+            if known is None:
+                return None
+            if known:
+                return current
+            current = parent(current)
+        return current
+
     def scope_of(self, directory: str) -> str:
         current = directory
         while not self.is_tenant_dir(current) and current:
