@@ -110,6 +110,7 @@ def test_onpremises_in_lower_case_is_in_scope(write, rules) -> None:  # type: ig
 
 def test_parallel_and_serial_runs_agree(write, rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import linter.lint.engine
+    import linter.lint.workers
 
     files = {}
     for i in range(12):
@@ -118,10 +119,10 @@ def test_parallel_and_serial_runs_agree(write, rules, monkeypatch: pytest.Monkey
             "SenderIPAddresses: ['::1']\n" if i % 3 else ""
         )
     root = write(files)
-    monkeypatch.setattr(linter.lint.engine, "PARALLEL_MIN_SCOPES", 10_000)
+    monkeypatch.setattr(linter.lint.workers, "PARALLEL_MIN_SCOPES", 10_000)
     serial = lint(root, [], rules)
-    monkeypatch.setattr(linter.lint.engine, "PARALLEL_MIN_SCOPES", 2)
-    monkeypatch.setattr(linter.lint.engine, "_workers", lambda scopes: 2)
+    monkeypatch.setattr(linter.lint.workers, "PARALLEL_MIN_SCOPES", 2)
+    monkeypatch.setattr(linter.lint.engine, "processes", lambda scopes: 2)
     parallel = lint(root, [], rules)
     assert parallel.findings == serial.findings
     assert [f.message for f in parallel.findings] == [f.message for f in serial.findings]
@@ -145,7 +146,7 @@ def test_claims_are_compared_across_scopes_in_parallel_runs_too(
         address = "203.0.113.9" if i in (0, 5) else f"198.51.100.{i}"
         files[f"t{i}/inbound.yaml"] = INBOUND.format(name=f"I{i}") + f"SenderIPAddresses: [{address}]\n"
     root = write(files)
-    monkeypatch.setattr(linter.lint.engine, "_workers", lambda scopes: 2)
+    monkeypatch.setattr(linter.lint.engine, "processes", lambda scopes: 2)
     report = lint(root, [], rules)
     found = [
         (f.rule_id, f.path, [r.path for r in f.related]) for f in report.findings if f.rule_id == "EX701"

@@ -303,6 +303,7 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     deleted = _deleted(root) if getattr(args, "git_deletions", False) else None
     globs = (config.include, config.exclude)
     cache = None if root_override else _cache(args, root, config)
+    junit = any(name == "junit" for name, _ in getattr(args, "outputs", None) or ())  # its test cases
     finder = None
     if cache is not None:
         from linter.lint.cache import listed
@@ -311,13 +312,12 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
 
         named = [t for t in found if os.path.isfile(os.path.join(root, t))]  # as the engine names them
         finder = ScopeFinder(Loader(root, *globs, named=named))
-        junit = any(name == "junit" for name, _ in getattr(args, "outputs", None) or ())
         recalled = cache.recall(
-            repr((found, select, ignore, deleted)), finder, *listed(finder.loader), checked=junit
+            repr((found, select, ignore, deleted, junit)), finder, *listed(finder.loader), checked=junit
         )
         if recalled is not None:
             return recalled
-    report = _lint(args, config, root, found, (select, ignore), deleted, cache, finder, root_override)
+    report = _lint(args, config, root, found, (select, ignore, junit), deleted, cache, finder, root_override)
     if cache is not None and finder is not None:
         cache.remember(finder, report)
     return report
@@ -328,7 +328,7 @@ def _lint(
     config: Config,
     root: Path,
     found: list[str],
-    selection: tuple[list[str], list[str]],
+    selection: tuple[list[str], list[str], bool],
     deleted: list[str] | None,
     cache: Cache | None,
     finder: ScopeFinder | None,
@@ -340,7 +340,7 @@ def _lint(
 
     definitions = rule_definitions(config)
     all_rules = configure_rules(definitions, config)
-    select, ignore = selection
+    select, ignore, junit = selection
     known = {r.id for r in all_rules}
     for prefix in (*select, *ignore):
         if not any(rule_id.startswith(prefix) for rule_id in known):
@@ -349,9 +349,17 @@ def _lint(
     globs = (config.include, config.exclude)
     run = {r.id for r in rules}
     if cache is not None:
-        cache.settle(rules=repr([_definition(r) for r in definitions if r.id in run]))
+        cache.settle(rules=repr([_definition(r) for r in definitions if r.id in run]), checked=str(junit))
     report = lint_scopes(
-        root_override or root, found, rules, args.as_of, globs, deleted=deleted, cache=cache, finder=finder
+        root_override or root,
+        found,
+        rules,
+        args.as_of,
+        globs,
+        deleted=deleted,
+        cache=cache,
+        finder=finder,
+        checked=junit,
     )
     return finish(
         report,

@@ -18,7 +18,7 @@ from linter.domain.untrusted import redact
 from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.lint.reach import reach
-from linter.lint.workers import collector_paused, in_workers
+from linter.lint.workers import collector_paused, in_workers, processes
 from linter.load.loader import Loader
 from linter.load.locate import span
 from linter.model import (
@@ -402,10 +402,6 @@ def _span_of(location: Location) -> tuple[str, int, int, int, int]:
     return (location.path, location.line, location.column, location.end_line, location.end_column)
 
 
-PARALLEL_MIN_SCOPES = 64
-"""Below this many scopes a second process costs more than it saves."""
-
-
 @values.dataclass(frozen=True)
 class Claim:
     """A value an object claims for its tenant alone (see checks/shared_across_tenants.py)."""
@@ -449,8 +445,10 @@ def _lint_scopes(
     finder: ScopeFinder | None = None,
     overlay: Mapping[str, bytes] | None = None,
     named: Collection[str] = (),
+    checked: bool = True,
 ) -> list[_Partial]:
-    """Lint some scopes in this process, each on its own; store each result in the cache."""
+    """Lint some scopes in this process, each on its own; store each result in the cache. The
+    (rule, object) pairs checked are kept if ``checked`` (JUnit's test cases)."""
     finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
     engine = Engine(rules, as_of)
     partials: list[_Partial] = []
@@ -466,19 +464,16 @@ def _lint_scopes(
             if loaded is not None and loaded.comments:
                 partial.comments[rel] = tuple(loaded.comments)
         partial.findings += [engine.from_problem(p, directory) for p in problems]
-        partial.findings += engine.run_scope(scope, partial.checked)
+        partial.findings += engine.run_scope(scope, partial.checked if checked else None)
         partial.claims += engine.claims(scope)
         partials.append(partial)
         if cache is not None and keys is not None:
             partial.outside = cache.outside_of(finder, scope)
             cache.put(directory, keys[directory], partial.outside, partial)
         scope.derived_answers.clear()  # they refer to the scope: freed now, with the collector paused
+        for rel in scope.files:
+            finder.loader.forget(rel)
     return partials
-
-
-def _workers(scopes: int) -> int:
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(cpus, 8) if scopes >= PARALLEL_MIN_SCOPES else 1
 
 
 def lint(
@@ -491,6 +486,7 @@ def lint(
     deleted: list[str] | None = None,
     cache: Cache | None = None,
     finder: ScopeFinder | None = None,
+    checked: bool = True,
 ) -> Report:
     """Lint every scope the targets touch (and those ``deleted`` files leave, see ``reach``); keep
     the findings that involve a target. ``overlay``: content read instead of the disk (an editor's
@@ -503,8 +499,10 @@ def lint(
     if cache is not None:
         partials, keys = cache.replay(finder, reached, _Partial)
         directories = [d for d in reached if d in keys]
-    workers = _workers(len(directories))
-    job = functools.partial(_lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys)
+    workers = processes(len(directories))
+    job = functools.partial(
+        _lint_scopes, rules=rules, as_of=as_of, globs=globs, cache=cache, keys=keys, checked=checked
+    )
     with collector_paused():
         if workers == 1:
             partials += job(root, directories, finder=finder, overlay=overlay, named=named)

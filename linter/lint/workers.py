@@ -58,6 +58,16 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
+PARALLEL_MIN_SCOPES = 64
+"""Below this many scopes a second process costs more than it saves."""
+
+
+def processes(scopes: int) -> int:
+    """How many processes lint this many scopes."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, 8) if scopes >= PARALLEL_MIN_SCOPES else 1
+
+
 def _fresh(finder: ScopeFinder) -> ScopeFinder:
     """The finder with a new alias budget: each chunk had a loader, and so a budget, of its own."""
     finder.loader.aliases = AliasBudget()

@@ -359,8 +359,10 @@ class Loader:
         self._files.clear()
 
     def forget(self, rel: str) -> None:
-        """Drop the bytes digest() or peek() kept for a file that will not be loaded."""
+        """Drop what was read of a file (its bytes, and the parse): a scope linted, or replayed,
+        needs it no more, and a run of thousands of scopes must not hold them all."""
         self._raw.pop(rel, None)
+        self._files.pop(rel, None)
 
     def _bytes(self, rel: str) -> bytes | OSError:
         """The file's bytes (kept until load() takes them), or why they cannot be read: TooLarge
