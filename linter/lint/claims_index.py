@@ -21,7 +21,7 @@ from linter.objects.definitions import build_objects
 from linter.objects.scopes import Scope, ScopeFinder, parent
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
     from linter.model import Rule
 
@@ -106,10 +106,13 @@ def claims_elsewhere(
     return [c for c in found if bucket_of(c) in wanted]
 
 
-def referring_scopes(finder: ScopeFinder, certificates: Sequence[str]) -> set[str]:
-    """The scopes whose ExchangeCertificate or RelayHost definitions name one of these
-    certificate files in ``File`` (a folder of certificates several deployments share): only
-    the definitions whose text mentions a file's name are parsed."""
+def referring_scopes(
+    finder: ScopeFinder, certificates: Sequence[str], known: Collection[str] = ()
+) -> set[str]:
+    """The scopes (beyond the ``known`` ones, whose files are not read) whose ExchangeCertificate
+    or RelayHost definitions name one of these certificate files in ``File`` (a folder of
+    certificates several deployments share): only the definitions whose text mentions a file's
+    name are parsed."""
     from linter.objects.scopes import resolve_file
 
     wanted = {c for c in certificates if c.lower().endswith(CERTIFICATE_SUFFIXES)}
@@ -117,7 +120,8 @@ def referring_scopes(finder: ScopeFinder, certificates: Sequence[str]) -> set[st
         return set()
     names = {posixpath.basename(c).lower().encode() for c in wanted}
     found: set[str] = set()
-    for rel, data in _definitions(finder.loader, keep=True):
+    unknown = lambda rel: finder.known_scope_of(parent(rel)) not in known  # noqa: E731
+    for rel, data in _definitions(finder.loader, unknown, keep=True):
         if data.isascii() and not any(n in data.lower() for n in names):
             continue
         document = finder.loader.load(rel).document

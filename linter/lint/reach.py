@@ -37,7 +37,7 @@ def reach(
     if any(t.lower().endswith(CERTIFICATE_SUFFIXES) for t in (*targets, *(deleted or ()))):
         from linter.lint.claims_index import referring_scopes
 
-        naming = referring_scopes(finder, targets)
+        naming = referring_scopes(finder, targets, known=set(directories))
         directories += [d for d in sorted(naming) if d not in directories]
         bereaved |= referring_scopes(finder, deleted or [])
     directories += [d for d in sorted(bereaved) if d not in directories]

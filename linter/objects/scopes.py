@@ -179,8 +179,9 @@ class ScopeFinder:
     def scopes_for(self, targets: list[str]) -> list[str]:
         """Every scope a target touches: its own, and for a directory every scope below it."""
         wanted: dict[str, None] = {}
+        files = set(self.loader.named)  # the targets that are files, known without a stat
         for target in targets:
-            is_dir = os.path.isdir(self.loader.path(target))
+            is_dir = target not in files and os.path.isdir(self.loader.path(target))
             queue = [self.scope_of(target if is_dir else parent(target))]
             while queue:
                 scope = queue.pop()
