@@ -192,15 +192,25 @@ def test_a_shared_certificate_outside_the_scope_is_checked(cli, repo: Path) -> N
 
 
 def test_one_changed_file_relints_its_scope_only(cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """...and reads, to find the scopes, only the changed file: the run entry knows which of the
+    others define a Tenant."""
+    from linter.objects.scopes import ScopeFinder
+
     run(cli, repo)
     built: list[str] = []
-    original = linter.lint.engine.build_scope
+    looked: list[str] = []
+    build_scope, defines_tenant = linter.lint.engine.build_scope, ScopeFinder._defines_tenant
 
-    def recording(finder, directory):  # type: ignore[no-untyped-def]
+    def building(finder, directory):  # type: ignore[no-untyped-def]
         built.append(directory)
-        return original(finder, directory)
+        return build_scope(finder, directory)
 
-    monkeypatch.setattr(linter.lint.engine, "build_scope", recording)
+    def looking(self, rel):  # type: ignore[no-untyped-def]
+        looked.append(rel)
+        return defines_tenant(self, rel)
+
+    monkeypatch.setattr(linter.lint.engine, "build_scope", building)
+    monkeypatch.setattr(ScopeFinder, "_defines_tenant", looking)
     assert run(cli, repo) == fresh(cli, repo)
     built.clear()
     run(cli, repo)
@@ -208,9 +218,10 @@ def test_one_changed_file_relints_its_scope_only(cli, repo: Path, monkeypatch: p
     _change_definition(repo)
     assert run(cli, repo) == fresh(cli, repo)
     built.clear()
+    looked.clear()
     _change_definition(repo)
     run(cli, repo)
-    assert built == ["a"]
+    assert built == ["a"] and looked == ["a/exo/inbound-connector.yaml"]
 
 
 def test_corrupt_and_foreign_entries_are_ignored(cli, repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -354,28 +365,6 @@ def test_run_entries_are_kept_for_a_few_target_sets(cli, repo: Path) -> None:  #
         run(cli, repo, path)
     entries = list((repo.parent / "cache").glob("run-*.pickle"))
     assert len(entries) == linter.lint.cache.RUNS_KEPT < len(paths)
-
-
-def test_a_changed_run_reads_only_what_changed_to_find_the_scopes(  # type: ignore[no-untyped-def]
-    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from linter.objects.scopes import ScopeFinder
-
-    run(cli, repo)
-    looked: list[str] = []
-    original = ScopeFinder._defines_tenant
-
-    def recording(self, rel):  # type: ignore[no-untyped-def]
-        looked.append(rel)
-        return original(self, rel)
-
-    monkeypatch.setattr(ScopeFinder, "_defines_tenant", recording)
-    _change_definition(repo)
-    assert run(cli, repo) == fresh(cli, repo)
-    looked.clear()
-    _change_definition(repo)
-    run(cli, repo)
-    assert looked == ["a/exo/inbound-connector.yaml"]
 
 
 def test_a_file_that_stops_defining_a_tenant_moves_the_scopes(cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
