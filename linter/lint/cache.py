@@ -121,16 +121,9 @@ def _stamp(path: str) -> Stamp | None:
 
 
 def listed(loader: Loader) -> tuple[list[str], list[str]]:
-    """Every file under the lint root that a run may read, and the listing's problems."""
-    files: list[str] = []
-    problems: list[str] = []
-    pending = [""]
-    while pending:
-        found, subdirs, trouble = loader.listing(pending.pop())
-        files += found
-        problems += [repr(p) for p in trouble]
-        pending += subdirs
-    return sorted(files), problems
+    """Every file under the lint root that a run may read, and the listing's problems, as keys."""
+    files, problems = loader.everything()
+    return files, [repr(p) for p in problems]
 
 
 def tree_digest(directories: list[Path]) -> str:

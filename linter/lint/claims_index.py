@@ -139,24 +139,13 @@ def _definitions(
 ) -> Iterator[tuple[str, bytes]]:
     """Every definition file the run would read (that is ``wanted``), scope boundaries aside, with
     the bytes to search; ``keep``: leave them with the loader for the lint to come."""
-    for rel in _definition_files(loader):
-        if not wanted(rel):
-            continue  # not read: the run has linted its scope already
+    for rel in loader.everything()[0]:
+        if not rel.lower().endswith(DEFINITION_SUFFIXES) or not wanted(rel):
+            continue  # a certificate, or a file of a scope the run has linted already: not read
         raw = loader.content(rel, keep)
         data = _plain(raw) if raw is not None else None
         if data is not None:
             yield rel, data
-
-
-def _definition_files(loader: Loader) -> list[str]:
-    """Every definition file the run would read, scope boundaries aside."""
-    found: list[str] = []
-    queue = [""]
-    while queue:
-        files, subdirs, _ = loader.listing(queue.pop())
-        found += [f for f in files if f.lower().endswith(DEFINITION_SUFFIXES)]
-        queue += subdirs
-    return found
 
 
 def _plain(data: bytes) -> bytes | None:

@@ -257,6 +257,19 @@ class Loader:
         self._listings[directory] = result
         return result
 
+    def everything(self) -> tuple[list[str], list[Problem]]:
+        """Every file under the root that a run may read (scope boundaries aside), sorted, and
+        the problems of the listings."""
+        files: list[str] = []
+        problems: list[Problem] = []
+        pending = [""]
+        while pending:
+            found, subdirs, trouble = self.listing(pending.pop())
+            files += found
+            problems += trouble
+            pending += subdirs
+        return sorted(files), problems
+
     def _list_unsaved(self, directory: str, files: list[str], subdirs: list[str]) -> None:
         """Add the overlay's files that are not on disk (an editor's new, unsaved buffers), and
         the directories that lead to them, as if they had been saved."""
