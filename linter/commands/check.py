@@ -307,11 +307,10 @@ def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
     finder = None
     if cache is not None:
         from linter.lint.cache import listed
-        from linter.load.loader import Loader
+        from linter.load.loader import Loader, named_files
         from linter.objects.scopes import ScopeFinder
 
-        named = [t for t in found if os.path.isfile(os.path.join(root, t))]  # as the engine names them
-        finder = ScopeFinder(Loader(root, *globs, named=named))
+        finder = ScopeFinder(Loader(root, *globs, named=named_files(root, found)))
         recalled = cache.recall(
             repr((found, select, ignore, deleted, junit)), finder, *listed(finder.loader), checked=junit
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import string
 from collections.abc import Collection, Mapping
 from dataclasses import field, replace
@@ -19,7 +18,7 @@ from linter.lint.checks import CHECKS
 from linter.lint.overlaps import overlapping_claims, tenant_key
 from linter.lint.reach import reach
 from linter.lint.workers import collector_paused, in_workers, processes
-from linter.load.loader import Loader
+from linter.load.loader import Loader, named_files
 from linter.load.locate import span
 from linter.model import (
     SEVERITY_RANK,
@@ -491,8 +490,9 @@ def lint(
     """Lint every scope the targets touch (and those ``deleted`` files leave, see ``reach``); keep
     the findings that involve a target. ``overlay``: content read instead of the disk (an editor's
     buffers). A scope the cache saw with the same files and settings is replayed."""
-    named = [t for t in targets if os.path.isfile(os.path.join(root, t))]  # linted even if ignored
-    finder = finder or ScopeFinder(Loader(root, *globs, overlay=overlay, named=named))
+    if finder is None:
+        finder = ScopeFinder(Loader(root, *globs, overlay=overlay, named=named_files(root, targets)))
+    named = list(finder.loader.named)
     extent = reach(finder, targets, deleted)
     reached, bereaved, targets = extent.directories, extent.bereaved, extent.targets
     directories, partials, keys = reached, list[_Partial](), None

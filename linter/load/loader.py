@@ -113,6 +113,11 @@ def _git_listing(
     return listing
 
 
+def named_files(root: Path, targets: Collection[str]) -> list[str]:
+    """The targets (root-relative) that are files: read even where git ignores them."""
+    return [t for t in targets if os.path.isfile(os.path.join(root, t))]
+
+
 def _line_span(line: int, column: int = 0) -> Span:
     """A span from 0-based parser coordinates (the loader's only conversion, for whole lines)."""
     return Span(line + 1, column + 1, line + 1, column + 1)
