@@ -87,8 +87,10 @@ def claims_elsewhere(
         plain = data.isascii()
         if plain and not kinds.search(data):
             continue
-        if plain and hints is not None and not any(h in data.lower() for h in hints):
-            continue
+        if plain and hints is not None:
+            lowered = data.lower()
+            if not any(h in lowered for h in hints):
+                continue
         directory = finder.scope_of(parent(rel))
         if directory in linted:
             continue
@@ -122,7 +124,9 @@ def referring_scopes(
     found: set[str] = set()
     unknown = lambda rel: finder.known_scope_of(parent(rel)) not in known  # noqa: E731
     for rel, data in _definitions(finder.loader, unknown, keep=True):
-        if data.isascii() and not any(n in data.lower() for n in names):
+        lowered = data.lower()
+        if data.isascii() and not any(n in lowered for n in names):
+            finder.loader.forget(rel)  # names none of them: not kept for a lint that may not need it
             continue
         document = finder.loader.load(rel).document
         if document is None:
@@ -135,17 +139,20 @@ def referring_scopes(
 
 
 def _definitions(
-    loader: Loader, wanted: Callable[[str], bool] = bool, keep: bool = False
+    loader: Loader, wanted: Callable[[str], bool], keep: bool = False
 ) -> Iterator[tuple[str, bytes]]:
     """Every definition file the run would read (that is ``wanted``), scope boundaries aside, with
-    the bytes to search; ``keep``: leave them with the loader for the lint to come."""
+    the bytes to search. The bytes stay with the loader while the caller looks at a file (it may
+    load it); ``keep``: after that too, for the lint to come."""
     for rel in loader.everything()[0]:
         if not rel.lower().endswith(DEFINITION_SUFFIXES) or not wanted(rel):
             continue  # a certificate, or a file of a scope the run has linted already: not read
-        raw = loader.content(rel, keep)
+        raw = loader.content(rel, keep=True)
         data = _plain(raw) if raw is not None else None
         if data is not None:
             yield rel, data
+        if not keep:
+            loader.forget(rel)
 
 
 def _plain(data: bytes) -> bytes | None:
@@ -171,7 +178,7 @@ def _with_tenant(finder: ScopeFinder, directory: str) -> Scope:
         return scope
     files, _, _ = finder.loader.listing(directory)
     for rel in files:
-        if posixpath.dirname(rel) != directory or not finder.tenant_files.get(rel):
+        if not finder.tenant_files.get(rel):
             continue  # is_tenant_dir knows the files that define a Tenant
         document = finder.loader.load(rel).document
         if document is None:

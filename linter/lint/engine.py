@@ -513,13 +513,14 @@ def lint(
     seen: set[tuple[str, str, int, int, str]] = set()
     files, outside = set[str](), cache.outside if cache is not None else {}
     claims = [c for p in partials for c in p.claims]
-    if claims and targets and "" not in targets:
-        # a changed-file run: compare with what the other scopes claim, read from an index
-        from linter.lint.claims_index import claims_elsewhere
-
-        claims += claims_elsewhere(Engine(rules, as_of), finder, set(reached), claims)
     if claims:
-        partials.append(_Partial(findings=Engine(rules, as_of).cross_findings(claims)))
+        engine = Engine(rules, as_of)
+        if targets and "" not in targets:
+            # a changed-file run: compare with what the other scopes claim, read from an index
+            from linter.lint.claims_index import claims_elsewhere
+
+            claims += claims_elsewhere(engine, finder, set(reached), claims)
+        partials.append(_Partial(findings=engine.cross_findings(claims)))
     findings: list[Finding] = []
     comments: dict[str, tuple[SuppressionComment, ...]] = {}
     for partial in partials:

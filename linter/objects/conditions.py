@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from linter.model import Object
-from linter.objects.fastschema import all_of
+from linter.objects.fastschema import all_of, any_of
 
 Test = Callable[[Object], bool]
 
@@ -66,7 +66,7 @@ def _condition(name: str, condition: Any) -> Test:
     ((op, expected),) = condition.items()
     if op == "present":
         return lambda obj: obj.has(name) is expected
-    equal = _equal_to(expected) if op in ("equals", "not") else _one_of([_equal_to(e) for e in expected])
+    equal = _equal_to(expected) if op in ("equals", "not") else any_of([_equal_to(e) for e in expected])
     wanted = op in ("equals", "in")
     if wanted:
         return lambda obj: equal(obj.effective(name))
@@ -81,7 +81,3 @@ def _equal_to(expected: Any) -> Callable[[Any], bool]:
         return lambda actual: isinstance(actual, str) and actual.lower() == lowered
     kind = type(expected)
     return lambda actual: bool(actual == expected and type(actual) is kind)
-
-
-def _one_of(equals: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
-    return lambda actual: any(equal(actual) for equal in equals)
