@@ -51,21 +51,23 @@ def test_changed_file_sees_a_clash_with_a_scope_it_does_not_lint(cli, write) -> 
 
 
 def test_the_index_does_not_lint_the_other_scopes(cli, write, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from linter.load import certs
+    from linter.load import loader
 
     read: list[str] = []
-    original = certs.read_certificate_file
+    original = loader.read_certificate_file
 
     def spy(path: str, data: bytes):  # type: ignore[no-untyped-def]
         read.append(path)
         return original(path, data)
 
-    monkeypatch.setattr(certs, "read_certificate_file", spy)
+    monkeypatch.setattr(loader, "read_certificate_file", spy)  # where the loader calls it
     root = write(TENANTS)
     code, out, _ = cli(root, "check", FABRIKAM)
     assert code == 1 and "EX701" in out
     assert "EX010" not in out  # contoso's unreadable certificate belongs to a scope not linted
     assert read == []
+    cli(root, "check", CONTOSO)
+    assert read == ["tenants/contoso/certs/broken.cer"]  # the spy sees what is read
 
 
 def test_the_index_is_asked_only_for_what_the_linted_scopes_claim(
@@ -85,7 +87,8 @@ def test_the_index_is_asked_only_for_what_the_linted_scopes_claim(
     assert asked == [["EX013", "EX701"]]  # its tenant's name, and the address it claims
     asked.clear()
     write({"tailspin/send.yaml": "kind: SendConnector\nName: Outbound\n"})  # no Tenant, no claim
-    cli(root, "check", "tailspin/send.yaml")
+    code, out, _ = cli(root, "check", "tailspin/send.yaml")
+    assert code == 0 and "1 object" in out, out
     assert asked == []
 
 
@@ -104,9 +107,9 @@ def test_one_tenant_in_two_folders_is_the_whole_runs_matter(cli, write) -> None:
 
 def test_directory_target_compares_with_the_rest(cli, write) -> None:  # type: ignore[no-untyped-def]
     root = write(TENANTS)
-    _, out, _ = cli(root, "check", "tenants/fabrikam", "--select", "EX701")
+    code, out, _ = cli(root, "check", "tenants/fabrikam", "--select", "EX701")
     assert lines(out, "EX701") == [f"{CONTOSO}:5:21:", f"{FABRIKAM}:5:35:"]
-    assert isinstance(root, Path)
+    assert code == 1, out
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])

@@ -3,6 +3,8 @@ documented defaults, scopes never mix tenants, targets select what is reported."
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from linter.lint.checks import CHECKS
@@ -108,7 +110,9 @@ def test_onpremises_in_lower_case_is_in_scope(write, rules) -> None:  # type: ig
     assert "EX101" in {f.rule_id for f in lint(root, [], rules).findings}
 
 
-def test_parallel_and_serial_runs_agree(write, rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_and_serial_runs_agree(  # type: ignore[no-untyped-def]
+    write, rules, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     import linter.lint.engine
     import linter.lint.workers
 
@@ -121,9 +125,17 @@ def test_parallel_and_serial_runs_agree(write, rules, monkeypatch: pytest.Monkey
     root = write(files)
     monkeypatch.setattr(linter.lint.workers, "PARALLEL_MIN_SCOPES", 10_000)
     serial = lint(root, [], rules)
-    monkeypatch.setattr(linter.lint.workers, "PARALLEL_MIN_SCOPES", 2)
+    pids = tmp_path_factory.mktemp("pids")
+    fresh = linter.lint.workers._fresh
+
+    def noting(finder):  # type: ignore[no-untyped-def]
+        (pids / str(os.getpid())).touch()  # a file: a forked worker's lists are its own
+        return fresh(finder)
+
+    monkeypatch.setattr(linter.lint.workers, "_fresh", noting)
     monkeypatch.setattr(linter.lint.engine, "processes", lambda scopes: 2)
     parallel = lint(root, [], rules)
+    assert {p.name for p in pids.iterdir()} - {str(os.getpid())}  # a worker linted some scopes
     assert parallel.findings == serial.findings
     assert [f.message for f in parallel.findings] == [f.message for f in serial.findings]
     assert (

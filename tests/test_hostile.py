@@ -549,18 +549,13 @@ def test_overlap_checks_do_not_compare_every_pair(cli, tmp_path: Path, monkeypat
         return real(outer, inner)
 
     monkeypatch.setattr(names, "pattern_covers", counted)
-    for module in (
-        "linter.lint.checks.domain_overlap",
-        "linter.hybrid.topology",
-        "linter.lint.checks.accepted_domain",
-    ):
-        if hasattr(sys.modules.get(module), "pattern_covers"):
-            monkeypatch.setattr(f"{module}.pattern_covers", counted)
+    for module in ("linter.lint.checks.domain_overlap", "linter.hybrid.topology"):
+        monkeypatch.setattr(f"{module}.pattern_covers", counted)
     count = 2000
     root = write_files(tmp_path, _many_domains(count))
     code, _, err = cli(root, "check", "--root", str(root), "--format", "json")
     assert code in (0, 1), err
-    assert calls < 10 * count  # all pairs would be 4,000,000
+    assert 0 < calls < 10 * count  # all pairs would be 4,000,000
 
 
 # --- 12: operator inputs stay bounded -------------------------------------------------------------
