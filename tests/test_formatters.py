@@ -219,3 +219,25 @@ def test_github_is_the_default_under_github_actions(cli, write, monkeypatch: pyt
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     _, out, _ = cli(write(TWO_TENANTS), "check")
     assert out.startswith("::error ")
+
+
+def test_a_suppression_is_named_from_the_top_of_the_repository_too(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Under --root sub/dir a suppressed result, its related locations and the suppression's own
+    place are all named from the repository's top, as the results are."""
+    shutil.copytree(RENEWED, tmp_path / "tenants" / "contoso")
+    (tmp_path / ".git").mkdir()
+    inbound = tmp_path / "tenants" / "contoso" / "exo" / "inbound-connector.yaml"
+    lines = inbound.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(9, '# exolint: disable=EX601 reason="CHG-1: renewal under way"\n')
+    inbound.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "x.sarif"
+    cli(tmp_path, "check", "--root", "tenants/contoso", "--as-of", "2026-11-26", "--show-suppressed",
+        "--format", "sarif", "--output", str(out))  # fmt: skip
+    result = next(
+        r for r in json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"] if r.get("suppressions")
+    )
+    place = result["suppressions"][0]["location"]["physicalLocation"]["artifactLocation"]["uri"]
+    assert place == result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert place == "tenants/contoso/exo/inbound-connector.yaml"
+    related = {r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]}
+    assert "tenants/contoso/certs/smtp.contoso.com.cer" in related

@@ -19,7 +19,7 @@ from linter.errors import UsageError
 if TYPE_CHECKING:
     from linter.lint.cache import Cache
     from linter.lint.config import Config
-    from linter.model import Report, Rule
+    from linter.model import Finding, Report, Rule
     from linter.objects.scopes import ScopeFinder
 
 HELP = "lint definition and certificate files"
@@ -102,8 +102,10 @@ def run(args: argparse.Namespace) -> bool:
     from linter.report.formatters import FORMATTERS
 
     report = lint(args)
+    config, root = configuration(args), lint_root(args)
+    globs = (config.include, config.exclude)
     if not (args.allow_empty or args.git_deletions) and _nothing_found(report, args.paths):
-        where = " ".join(args.paths) or f"the lint root {lint_root(args)}"
+        where = " ".join(args.paths) or f"the lint root {root}"
         raise UsageError(
             f"{where}: no definitions or certificates found, so nothing was checked; point exolint at "
             "the folder that holds them, or pass --allow-empty to accept an empty run"
@@ -117,17 +119,12 @@ def run(args: argparse.Namespace) -> bool:
             base = Path(directory)
             findings, known = new_findings(report.findings, _known_before(args, base))
             if args.diff_base and findings:
-                config = configuration(args)
-                globs = (config.include, config.exclude)
-                findings = name_deletions(findings, lint_root(args), base, args.diff_base, globs)
+                findings = name_deletions(findings, root, base, args.diff_base, globs)
         report = replace(report, findings=findings, known=known)
     outputs = args.outputs or [["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text", None]]
-    root = lint_root(args)
     if any(name == "markdown" for name, _ in outputs):
         from linter.report.flow import pictures
 
-        config = configuration(args)
-        globs = (config.include, config.exclude)
         drawn = pictures(root, targets(root, args.paths), globs, report, args.diff_base)
         report = replace(report, pictures=drawn)
     for name, destination in outputs:
@@ -138,7 +135,7 @@ def run(args: argparse.Namespace) -> bool:
         else:
             text = FORMATTERS[name](shown, color=False, show_suppressed=args.show_suppressed)
             write_atomic(Path(destination), text)
-    fail_on = args.fail_on or configuration(args).fail_on or "error"
+    fail_on = args.fail_on or config.fail_on or "error"
     if fail_on == "none":
         return False
     threshold = SEVERITY_RANK[fail_on]
@@ -170,18 +167,17 @@ def _rebased(report: Report, root: Path, base: Path) -> Report:
         return report
 
     def moved(path: str) -> str:
-        return Path(os.path.relpath(root / path, base)).as_posix()
+        """A root-relative path made relative to the base; an absolute one (a configuration file
+        outside the root) is left as it is."""
+        return path if os.path.isabs(path) else Path(os.path.relpath(root / path, base)).as_posix()
 
-    findings = [
-        dataclasses.replace(
-            f,
-            path=moved(f.path),
-            related=tuple(dataclasses.replace(r, path=moved(r.path)) for r in f.related),
-        )
-        for f in report.findings
-    ]
+    def finding_moved(f: Finding) -> Finding:
+        related = tuple(dataclasses.replace(r, path=moved(r.path)) for r in f.related)
+        return dataclasses.replace(f, path=moved(f.path), related=related)
+
+    findings = [finding_moved(f) for f in report.findings]
     suppressed = [
-        dataclasses.replace(s, finding=dataclasses.replace(s.finding, path=moved(s.finding.path)))
+        dataclasses.replace(s, finding=finding_moved(s.finding), path=moved(s.path))
         for s in report.suppressed
     ]
     return dataclasses.replace(report, findings=findings, suppressed=suppressed)
@@ -270,10 +266,14 @@ def _cache(args: argparse.Namespace, root: Path, config: Config) -> Cache | None
     # with pickle: not for --no-cache
     from linter.lint.cache import DIRECTORY, Cache, code_fingerprint, tree_digest
 
-    try:
-        own_rules = _own_rule_directories(config) if config.rules else []
-    except ConfigError:
-        return None  # reported when the rules are loaded
+    own_rules: list[Path] = []
+    if config.rules:  # rules.py is not imported for a run replayed whole without them
+        from linter.lint.rules import configured_directories
+
+        try:
+            own_rules = configured_directories(config)
+        except ConfigError:
+            return None  # reported when the rules are loaded
     directory = getattr(args, "cache_dir", None) or os.environ.get("EXOLINT_CACHE_DIR") or root / DIRECTORY
     settings = {
         "version": code_fingerprint(),
@@ -282,12 +282,6 @@ def _cache(args: argparse.Namespace, root: Path, config: Config) -> Cache | None
         "as_of": (args.as_of or dt.date.today()).isoformat(),
     }
     return Cache(Path(os.path.abspath(directory)), root, settings)
-
-
-def _own_rule_directories(config: Config) -> list[Path]:
-    from linter.lint.rules import configured_directories
-
-    return configured_directories(config)
 
 
 def lint(args: argparse.Namespace, root_override: Path | None = None) -> Report:
