@@ -189,7 +189,7 @@ class Session:
     def finish(self) -> None:
         """Put the stored events in sequence order and read what they show."""
         current: SeenCertificate | None = None
-        reply, responses, names = self.reply_event, self.responses, self.remote_names
+        reply, responses = self.reply_event, self.responses
         for sequence, line, event, data, context in sorted(self.events):
             if event == reply:
                 responses.append(Response(sequence, line, data))
@@ -201,8 +201,7 @@ class Session:
                 continue
             else:
                 continue
-            if len(names) < 4 and _EOP_HINT.search(data):  # _names, tested first here: every event
-                self._names(data)
+            self._names(data)
         self.responses.extend(self.late_rejections)
         if self.last_late is not None:
             self.responses.append(self.last_late)
@@ -366,7 +365,7 @@ def _closed(session: Session, stats: Stats) -> Session:
 
 def _read_file(path: Path, name: str, stats: Stats, open_sessions: dict[str, Session]) -> Iterator[Session]:
     header = _Header()
-    number = width = at_id = at_sequence = at_event = at_data = at_context = 0
+    number = 0
     with path.open("rb") as handle:
         for lines in _chunks(cast(BinaryIO, handle)):
             for text in lines:
@@ -380,27 +379,18 @@ def _read_file(path: Path, name: str, stats: Stats, open_sessions: dict[str, Ses
                     text = text.lstrip("\ufeff")
                 if text.startswith("#"):
                     _header_line(text, header, name, number)
-                    width, (at_id, at_sequence, at_event, at_data, at_context) = header.width, header.at
                     continue
                 if not header.columns:
                     if text.strip():
                         raise _not_a_log(name, number)
                     continue
-                fields = text.split(",") if '"' not in text else []
-                if len(fields) == width:  # the common line, read here: this runs for every line
-                    session_id, sequence_text = fields[at_id].strip(), fields[at_sequence].strip()
-                    event, data, context = fields[at_event], fields[at_data], fields[at_context]
-                    if event not in EVENTS or not session_id or not sequence_text.isdigit():
+                fields = text.split(",") if '"' not in text else []  # the common line: split here
+                parsed = _record(fields, header.at) if len(fields) == header.width else _parse(text, header)
+                if parsed is None:
+                    if text.strip():
                         stats.malformed_line(name, number)
-                        continue
-                    sequence = int(sequence_text)
-                else:
-                    parsed = _parse(text, header)
-                    if parsed is None:
-                        if text.strip():
-                            stats.malformed_line(name, number)
-                        continue
-                    session_id, sequence, event, data, context, fields = parsed
+                    continue
+                session_id, sequence, event, data, context, fields = parsed
                 session = open_sessions.get(session_id)
                 if session is None:
                     if len(open_sessions) >= MAX_OPEN:
@@ -481,9 +471,16 @@ def _parse(text: str, header: _Header) -> tuple[str, int, str, str, str, list[st
             fields[data_at], fields[context_at] = "", joined
         else:
             return None
-    event = fields[event_at]
-    session_id = fields[columns["session-id"]].strip()
-    sequence_text = fields[columns["sequence-number"]].strip()
+    return _record(fields, header.at)
+
+
+def _record(
+    fields: list[str], at: tuple[int, int, int, int, int]
+) -> tuple[str, int, str, str, str, list[str]] | None:
+    """(session id, sequence number, event, data, context, fields) of a line's fields, with
+    ``at`` the columns of the first five (``_Header.at``); None when they are not an event's."""
+    at_id, at_sequence, at_event, at_data, at_context = at
+    session_id, sequence_text, event = fields[at_id].strip(), fields[at_sequence].strip(), fields[at_event]
     if event not in EVENTS or not session_id or not sequence_text.isdigit():
         return None
-    return session_id, int(sequence_text), event, fields[columns["data"]], fields[columns["context"]], fields
+    return session_id, int(sequence_text), event, fields[at_data], fields[at_context], fields
