@@ -5,7 +5,7 @@ when something does, 2 for a usage, configuration or internal error, and 141 (as
 when the reader of standard output went away. Never a traceback unless ``--debug``.
 
 Start-up is kept small: ``--version`` imports nothing else, ``--help`` lists the commands from
-``linter.commands.HELP`` without importing them, and only the module of the command being run is
+``linter.commands.COMMANDS`` without importing them, and only the module of the command being run is
 imported and given its arguments (tests/test_startup.py holds the import budget).
 """
 
@@ -38,7 +38,7 @@ def build_parser(command: str | None = None, *, every: bool = True) -> argparse.
     from importlib import import_module
 
     from linter import __version__
-    from linter.commands import COMMANDS, HELP
+    from linter.commands import COMMANDS
     from linter.commands.options import Parser
 
     parser = Parser(
@@ -48,10 +48,10 @@ def build_parser(command: str | None = None, *, every: bool = True) -> argparse.
     parser.add_argument("--version", action="version", version=f"exolint {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name, module_name in COMMANDS.items():
+    for name, (module_name, help_line) in COMMANDS.items():
         if not every and command in COMMANDS and name != command:
             continue  # a run of a known command: no other is named (an unknown one lists them all)
-        subparser = commands.add_parser(name, help=HELP[name])
+        subparser = commands.add_parser(name, help=help_line)
         if not every and name != command:
             continue
         module = import_module(f"linter.commands.{module_name}")

@@ -7,8 +7,6 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "record the current findings, to report only new ones later"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from linter.commands.options import Parser, add_paths_argument, add_selection_arguments

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from linter.model import Finding, Report, Rule
     from linter.objects.scopes import ScopeFinder
 
-HELP = "lint definition and certificate files"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from linter.commands.options import REPORT_FORMATS, add_paths_argument, add_selection_arguments

@@ -6,8 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-HELP = "the configuration in force"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from linter.commands.options import Parser

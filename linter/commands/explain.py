@@ -11,8 +11,6 @@ from linter.errors import UsageError
 
 PREFIX = re.compile(r"^[A-Za-z]{2}[0-9]{0,2}$")
 
-HELP = "show a rule's documentation, the rules of an id prefix, or the rules that prevent an NDR code"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from linter.model import Report
     from linter.report.flow import Flow
 
-HELP = "draw each deployment's mail flow, with the verdict on every edge (Mermaid or HTML)"
 
 GRAPH_FORMATS = ("mermaid", "html")
 

@@ -23,7 +23,6 @@ from linter.values import dataclass
 if TYPE_CHECKING:
     from linter.model import Object
 
-HELP = "compare the repository with an export of the live tenant and print the commands that would apply it"
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 RANK = {HIGH: 3, MEDIUM: 2, LOW: 1}

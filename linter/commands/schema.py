@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-HELP = "print the JSON Schema of definitions for editors (all kinds, or one)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from linter.model import Certificate
     from linter.objects.scopes import Scope
 
-HELP = "show how Exchange Online would attribute one message (source IP, certificate, MAIL FROM)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from linter.model import Object
     from linter.objects.scopes import Scope
 
-HELP = "explain SMTP protocol log sessions with Exchange Online (certificate, TLS, 550 5.7.64) and the fix"
 
 SHOWN_IDS = 3  # session ids listed per group
 

@@ -17,8 +17,6 @@ from linter.domain.untrusted import printable
 if TYPE_CHECKING:
     from linter.model import Finding
 
-HELP = "repair findings with a mechanical fix in the YAML definitions (a diff; --write applies it)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from linter.commands.options import add_paths_argument, add_selection_arguments

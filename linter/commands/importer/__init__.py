@@ -17,7 +17,6 @@ from linter.domain.untrusted import printable
 if TYPE_CHECKING:
     from linter.commands.importer.exports import Imported, Outcome
 
-HELP = "turn Get-* | ConvertTo-Json and Microsoft365DSC exports into definition files"
 IMPORTABLE = (
     "InboundConnector",
     "OutboundConnector",

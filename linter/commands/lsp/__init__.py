@@ -13,8 +13,6 @@ from pathlib import Path
 
 from linter.errors import UsageError
 
-HELP = "run the language server (stdio) for editors: live findings, repairs, hover, completion"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from linter.commands.options import add_config_argument

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from linter.errors import UsageError
 
-HELP = "run the pass and fail examples of your own rules (exit 1 when one does not hold)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from linter.commands.options import add_config_argument
