@@ -241,3 +241,10 @@ def test_a_suppression_is_named_from_the_top_of_the_repository_too(cli, tmp_path
     assert place == "tenants/contoso/exo/inbound-connector.yaml"
     related = {r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]}
     assert "tenants/contoso/certs/smtp.contoso.com.cer" in related
+
+
+def test_every_format_is_offered_and_every_offered_format_renders() -> None:
+    from linter.commands.options import REPORT_FORMATS
+    from linter.report.formatters import FORMATTERS
+
+    assert sorted(REPORT_FORMATS) == sorted(FORMATTERS)

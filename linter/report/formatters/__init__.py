@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 
-from linter.model import Report
-
 _MODULES = {
     "text": "text",
     "json": "json_format",
@@ -34,5 +32,3 @@ class _Formatters(Mapping[str, Callable[..., str]]):
 
 
 FORMATTERS: Mapping[str, Callable[..., str]] = _Formatters()
-
-__all__ = ["FORMATTERS", "Report"]
